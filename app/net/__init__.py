@@ -1,0 +1,1 @@
+"""Connectors to TikTok Shop and Shopify (httpx), with their own exception types."""

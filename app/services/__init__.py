@@ -1,0 +1,1 @@
+"""The facade the UI and the command line talk to; owns sessions and clients."""

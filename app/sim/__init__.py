@@ -1,0 +1,1 @@
+"""Simulated TikTok Shop and Shopify: the demo store and the test peers."""

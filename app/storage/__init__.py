@@ -1,0 +1,1 @@
+"""The local cache: SQLModel tables, Alembic migrations, folders, secrets."""
