@@ -1,0 +1,63 @@
+"""The ``giveaway-desk`` command: the desktop app and its headless forms.
+
+Each subcommand lives in its own module in this package and registers itself
+through ``register(subparsers)``; :data:`COMMAND_MODULES` lists them in the order
+``--help`` shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import APP_NAME, __version__
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.orders",
+    "app.cli.selftest",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="giveaway-desk",
+        description=f"{APP_NAME}: pack TikTok Shop giveaways and free samples.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the built-in demo store, in a data folder of its own",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="PATH",
+        help="data folder to use (default: $GIVEAWAY_DESK_DATA_DIR, else the "
+        "platform's user data folder)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; with no subcommand, start the desktop app."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from app.ui.application import run_desktop
+
+        return run_desktop(data_dir=args.data_dir, demo=args.demo)
+    result = handler(args)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
