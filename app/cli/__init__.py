@@ -16,8 +16,6 @@ from pathlib import Path
 from app import APP_NAME, __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "app.cli.orders",
-    "app.cli.selftest",
 )
 
 
