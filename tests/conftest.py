@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import keyring.core
 import pytest
+
+from tests.utils.memory_keyring import MemoryKeyring
 
 # Qt must know before the first QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -41,3 +44,17 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared reference folder not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> MemoryKeyring | None:
+    """Swap the OS keyring for an in-memory one, unless marked ``real_keyring``."""
+    if request.node.get_closest_marker("real_keyring"):
+        return None
+    backend = MemoryKeyring()
+    # keyring.set_keyring() has no undo; patching its module global restores
+    # whatever was there (usually nothing yet) after the test.
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    return backend
