@@ -590,14 +590,18 @@ def _units(text: str) -> int:
 
 
 def _split(value: str, limit: int) -> list[str]:
+    """Cut ``value`` into parts of at most ``limit`` UTF-16 code units each."""
     parts: list[str] = []
-    current = ""
+    current: list[str] = []
+    size = 0
     for char in value:
-        if _units(current + char) > limit:
-            parts.append(current)
-            current = ""
-        current += char
-    parts.append(current)
+        width = 2 if ord(char) > 0xFFFF else 1
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    parts.append("".join(current))
     return parts
 
 
