@@ -16,6 +16,8 @@ from pathlib import Path
 from app import APP_NAME, __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.orders",
+    "app.cli.selftest",
 )
 
 
@@ -53,7 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.ui.application import run_desktop
 
         return run_desktop(data_dir=args.data_dir, demo=args.demo)
-    result = handler(args)
+    try:
+        result = handler(args)
+    except BrokenPipeError:
+        # The reader (``| head``, a closed terminal) went away; nothing to say.
+        return 0
     return int(result or 0)
 
 

@@ -7,7 +7,6 @@ Revises: (none)
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision = "0001"
@@ -21,20 +20,14 @@ def upgrade() -> None:
         "audit_entry",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("user", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("station", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "action", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False
-        ),
-        sa.Column(
-            "entity", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False
-        ),
-        sa.Column(
-            "entity_id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False
-        ),
-        sa.Column("old_value", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("new_value", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("user", sa.String(), nullable=False),
+        sa.Column("station", sa.String(), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("entity", sa.String(length=40), nullable=False),
+        sa.Column("entity_id", sa.String(length=80), nullable=False),
+        sa.Column("old_value", sa.String(), nullable=True),
+        sa.Column("new_value", sa.String(), nullable=True),
+        sa.Column("detail", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
@@ -44,31 +37,25 @@ def upgrade() -> None:
     op.create_table(
         "catalog_variant",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("sku", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column(
-            "sku_folded", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False
-        ),
-        sa.Column("gtin", sqlmodel.sql.sqltypes.AutoString(length=14), nullable=True),
-        sa.Column(
-            "barcode", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("product_title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("variant_title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("sku", sa.String(length=100), nullable=False),
+        sa.Column("sku_folded", sa.String(length=100), nullable=False),
+        sa.Column("gtin", sa.String(length=14), nullable=True),
+        sa.Column("barcode", sa.String(length=64), nullable=True),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("product_title", sa.String(), nullable=False),
+        sa.Column("variant_title", sa.String(), nullable=False),
         sa.Column(
             "shopify_variant_id",
-            sqlmodel.sql.sqltypes.AutoString(length=80),
+            sa.String(length=80),
             nullable=True,
         ),
         sa.Column(
             "inventory_item_id",
-            sqlmodel.sql.sqltypes.AutoString(length=80),
+            sa.String(length=80),
             nullable=True,
         ),
         sa.Column("available", sa.Integer(), nullable=True),
-        sa.Column(
-            "unit_cost", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True
-        ),
+        sa.Column("unit_cost", sa.String(length=20), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("sku"),
@@ -84,49 +71,37 @@ def upgrade() -> None:
     op.create_table(
         "shipment",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "platform", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
-        sa.Column(
-            "order_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("order_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column(
             "platform_status",
-            sqlmodel.sql.sqltypes.AutoString(length=40),
+            sa.String(length=40),
             nullable=False,
         ),
         sa.Column("on_hold", sa.Boolean(), nullable=False),
         sa.Column("ship_by", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ordered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("remote_updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("recipient_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "recipient_address", sqlmodel.sql.sqltypes.AutoString(), nullable=False
-        ),
-        sa.Column(
-            "postal_code", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
-        sa.Column(
-            "region_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False
-        ),
-        sa.Column("buyer_message", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("item_summary", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("sku_summary", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("recipient_name", sa.String(), nullable=False),
+        sa.Column("recipient_address", sa.String(), nullable=False),
+        sa.Column("postal_code", sa.String(length=20), nullable=False),
+        sa.Column("region_code", sa.String(length=8), nullable=False),
+        sa.Column("buyer_message", sa.String(), nullable=False),
+        sa.Column("item_summary", sa.String(), nullable=False),
+        sa.Column("sku_summary", sa.String(), nullable=False),
         sa.Column(
             "tracking_number",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
+            sa.String(length=64),
             nullable=True,
         ),
-        sa.Column(
-            "carrier", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column("problem", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("search_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("carrier", sa.String(length=64), nullable=True),
+        sa.Column("problem", sa.String(), nullable=False),
+        sa.Column("search_text", sa.String(), nullable=False),
         sa.Column(
             "shopify_order_id",
-            sqlmodel.sql.sqltypes.AutoString(length=80),
+            sa.String(length=80),
             nullable=True,
         ),
         sa.Column("raw_json", sa.Text(), nullable=False),
@@ -146,26 +121,20 @@ def upgrade() -> None:
     op.create_table(
         "sku_mapping",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "platform", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
-        sa.Column(
-            "product_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "sku_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column("sku", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("product_id", sa.String(length=64), nullable=False),
+        sa.Column("sku_id", sa.String(length=64), nullable=False),
+        sa.Column("sku", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("station", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_by", sa.String(), nullable=False),
+        sa.Column("station", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("platform", "product_id", "sku_id", name="uq_mapping_key"),
     )
     op.create_table(
         "sync_state",
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("value", sa.String(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
@@ -173,24 +142,22 @@ def upgrade() -> None:
         "fulfilment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("shipment_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "carrier", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("carrier", sa.String(length=64), nullable=False),
         sa.Column(
             "tracking_number",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
+            sa.String(length=64),
             nullable=False,
         ),
-        sa.Column("raw_scan", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("raw_scan", sa.String(), nullable=False),
         sa.Column(
             "destination_zip",
-            sqlmodel.sql.sqltypes.AutoString(length=20),
+            sa.String(length=20),
             nullable=True,
         ),
         sa.Column("same_parcel_as", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("station", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_by", sa.String(), nullable=False),
+        sa.Column("station", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(
             ["same_parcel_as"],
             ["shipment.id"],
@@ -211,21 +178,17 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
             "idempotency_key",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
+            sa.String(length=64),
             nullable=False,
         ),
         sa.Column("shipment_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "action", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False
-        ),
+        sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("payload_json", sa.Text(), nullable=False),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
+        sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("last_error", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["shipment_id"], ["shipment.id"], ondelete="CASCADE"),
@@ -244,24 +207,14 @@ def upgrade() -> None:
         "shipment_line",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("shipment_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "line_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "platform", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False
-        ),
-        sa.Column(
-            "product_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "sku_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column("seller_sku", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("product_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("sku_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "matched_sku", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True
-        ),
+        sa.Column("line_id", sa.String(length=64), nullable=False),
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("product_id", sa.String(length=64), nullable=False),
+        sa.Column("sku_id", sa.String(length=64), nullable=False),
+        sa.Column("seller_sku", sa.String(), nullable=False),
+        sa.Column("product_name", sa.String(), nullable=False),
+        sa.Column("sku_name", sa.String(), nullable=False),
+        sa.Column("matched_sku", sa.String(length=100), nullable=True),
         sa.Column("packed", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["shipment_id"], ["shipment.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),

@@ -1,0 +1,69 @@
+"""Starting the desktop app: logging, the error path, the bench, the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME, __version__
+from app.services.startup import start_bench
+from app.ui import errors, tasks, theme
+from app.ui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with our names, font size and style sheet."""
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(argv or sys.argv)
+    )
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("GiveawayDesk")
+    app.setApplicationVersion(__version__)
+    font = QFont(app.font())
+    font.setPointSize(theme.BASE_POINT_SIZE)
+    app.setFont(font)
+    app.setStyleSheet(theme.STYLESHEET)
+    return app
+
+
+def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
+    """Run the desktop app until its window closes; returns the exit code."""
+    app = create_application()
+    reporter = errors.ErrorReporter()
+    errors.install(reporter)
+
+    startup = start_bench(data_dir, demo=demo)
+    bench = startup.bench
+    window = MainWindow(bench)
+    reporter.set_parent_widget(window)
+    _restore_geometry(window)
+    if demo:
+        window.setWindowTitle(window.windowTitle() + " — DEMO STORE")
+    window.show()
+    logger.info("Window shown; log file %s", startup.log_file)
+
+    code = app.exec()
+    _save_geometry(window)
+    tasks.wait_for_all()
+    bench.close()
+    return code
+
+
+def _restore_geometry(window: MainWindow) -> None:
+    geometry = QSettings().value("main_window/geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+
+
+def _save_geometry(window: MainWindow) -> None:
+    QSettings().setValue("main_window/geometry", window.saveGeometry())

@@ -1,0 +1,241 @@
+"""The queue table: a list of shipment ids with rows loaded as they come into view.
+
+The model never holds the whole queue's data. It keeps the ordered ids from one
+query and loads rows in small batches the first time a view asks for them.
+Sorting and searching re-run the query in SQL, so a hundred thousand shipments
+feel the same as a hundred.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.domain.shipments import STATE_LABELS
+from app.services.dto import QueueColumn, QueueQuery, QueueRow
+from app.ui import theme
+
+logger = logging.getLogger(__name__)
+
+ShipmentIdRole = Qt.ItemDataRole.UserRole + 1
+"""The shipment id behind a row (an ``int``)."""
+
+StateRole = Qt.ItemDataRole.UserRole + 2
+"""The row's :class:`ShipmentState`."""
+
+# Rows loaded per database round trip; about two screens of rows.
+BATCH = 100
+
+_AnyIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[QueueColumn, str], ...] = (
+    (QueueColumn.SHIP_BY, "Ship by"),
+    (QueueColumn.ORDER_ID, "Order"),
+    (QueueColumn.KIND, "Kind"),
+    (QueueColumn.STATE, "State"),
+    (QueueColumn.RECIPIENT, "Recipient"),
+    (QueueColumn.ITEM, "Item"),
+    (QueueColumn.SKU, "SKU"),
+    (QueueColumn.TRACKING, "Tracking"),
+)
+
+
+class QueueSource(Protocol):
+    """What the model needs from the bench."""
+
+    def queue_ids(self, query: QueueQuery) -> list[int]: ...
+
+    def queue_rows(self, ids: Sequence[int]) -> dict[int, QueueRow]: ...
+
+
+class QueueModel(QAbstractTableModel):
+    """Shipments in queue order, loaded lazily from the bench."""
+
+    query_changed = Signal()
+    """Emitted after the ids were re-read (new search, filter, sort or refresh)."""
+
+    def __init__(
+        self,
+        source: QueueSource,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._query = QueueQuery()
+        self._ids: list[int] = []
+        self._rows: dict[int, QueueRow] = {}
+
+    # --- queries --------------------------------------------------------------
+
+    @property
+    def query(self) -> QueueQuery:
+        """The query the model currently shows."""
+        return self._query
+
+    def set_query(self, query: QueueQuery) -> None:
+        """Show another search, filter or sort order."""
+        self._query = query
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the ids and forget loaded rows (after any write)."""
+        ids = self._source.queue_ids(self._query)
+        self.beginResetModel()
+        self._ids = ids
+        self._rows = {}
+        self.endResetModel()
+        self.query_changed.emit()
+
+    def shipment_id(self, row: int) -> int | None:
+        """The shipment id shown on ``row``, if any."""
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, shipment_id: int) -> int | None:
+        """The row showing ``shipment_id``, if it is listed."""
+        try:
+            return self._ids.index(shipment_id)
+        except ValueError:
+            return None
+
+    def queue_row(self, row: int) -> QueueRow | None:
+        """The loaded data of ``row``, loading its batch if needed."""
+        shipment_id = self.shipment_id(row)
+        if shipment_id is None:
+            return None
+        if shipment_id not in self._rows:
+            self._load_batch_around(row)
+        return self._rows.get(shipment_id)
+
+    def _load_batch_around(self, row: int) -> None:
+        start = row - row % BATCH
+        batch = self._ids[start : start + BATCH]
+        self._rows.update(self._source.queue_rows(batch))
+
+    # --- Qt model API ---------------------------------------------------------
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+            return None
+        row = self.queue_row(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole and column is QueueColumn.STATE:
+            return QBrush(QColor(theme.STATE_COLOURS[row.state].background))
+        if role == Qt.ItemDataRole.FontRole and self._is_late(row):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == ShipmentIdRole:
+            return row.shipment_id
+        if role == StateRole:
+            return row.state
+        return None
+
+    def sort(
+        self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    ) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        query = self._query
+        self.set_query(
+            QueueQuery(
+                text=query.text,
+                states=query.states,
+                kind=query.kind,
+                sort=COLUMNS[column][0],
+                descending=descending,
+            )
+        )
+
+    # --- presentation ---------------------------------------------------------
+
+    def _display(self, row: QueueRow, column: QueueColumn) -> str:
+        if column is QueueColumn.SHIP_BY:
+            return theme.deadline_text(row.ship_by, self._clock())
+        if column is QueueColumn.ORDER_ID:
+            return row.order_id
+        if column is QueueColumn.KIND:
+            return "Giveaway" if row.kind.value == "giveaway" else "Sample"
+        if column is QueueColumn.STATE:
+            label = STATE_LABELS[row.state]
+            return f"{label} · on hold" if row.on_hold else label
+        if column is QueueColumn.RECIPIENT:
+            return row.recipient or "(no address yet)"
+        if column is QueueColumn.ITEM:
+            return row.item
+        if column is QueueColumn.SKU:
+            return row.sku or "—"
+        return row.tracking_number or ""
+
+    def _tooltip(self, row: QueueRow, column: QueueColumn) -> str | None:
+        if column is QueueColumn.SHIP_BY and row.ship_by:
+            local = row.ship_by.astimezone()
+            return f"Must ship by {local:%A %d %B, %H:%M}"
+        if column is QueueColumn.STATE and row.problem:
+            return row.problem
+        if column is QueueColumn.STATE and row.on_hold:
+            return (
+                "On hold in TikTok Shop: the buyer may still cancel. Do not pack yet."
+            )
+        return None
+
+    def _foreground(self, row: QueueRow, column: QueueColumn) -> QBrush | None:
+        if column is QueueColumn.STATE:
+            return QBrush(QColor(theme.STATE_COLOURS[row.state].foreground))
+        if column is QueueColumn.SHIP_BY and self._is_late(row):
+            return QBrush(QColor(theme.LATE_COLOUR))
+        if column is QueueColumn.SKU and not row.sku:
+            return QBrush(QColor(theme.MUTED_COLOUR))
+        return None
+
+    def _is_late(self, row: QueueRow) -> bool:
+        return (
+            row.ship_by is not None
+            and row.state in theme.DEADLINE_STATES
+            and row.ship_by < self._clock()
+        )
