@@ -106,12 +106,18 @@ class ZeroOrderRequest:
     extra_tags: Sequence[str] = field(default=())
 
 
-def create_zero_order(client: ShopifyClient, request: ZeroOrderRequest) -> ShopifyOrder:
-    """Create the $0 order, unless an earlier attempt already did."""
-    for _ in range(_LOOK_AGAIN_LIMIT):
-        existing = find_twin_order(client, request.tiktok_order_id)
-        if existing is not None:
-            return existing
+def create_zero_order(
+    client: ShopifyClient, request: ZeroOrderRequest, *, just_looked: bool = False
+) -> ShopifyOrder:
+    """Create the $0 order, unless an earlier attempt already did.
+
+    ``just_looked``: the caller has just found no copy, so skip the first look.
+    """
+    for attempt in range(_LOOK_AGAIN_LIMIT):
+        if attempt > 0 or not just_looked:
+            existing = find_twin_order(client, request.tiktok_order_id)
+            if existing is not None:
+                return existing
         try:
             data = client.run(
                 "OrderCreate", _order_variables(request), resend_if_lost=False

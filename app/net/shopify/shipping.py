@@ -75,7 +75,7 @@ def ship_in_shopify(
         return ShipmentOutcome("existing-order", twin.order_id, result.fulfillment_ids)
 
     if shipment.create_order_when_missing:
-        order = create_zero_order(client, _order_request(shipment))
+        order = create_zero_order(client, _order_request(shipment), just_looked=True)
         result = fulfil_order(
             client,
             order.order_id,
