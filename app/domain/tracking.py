@@ -86,11 +86,22 @@ def check_tracking_number(
     ``carrier_hint`` is the carrier the clerk picked, if any; ``order_zip`` the
     order's ship-to ZIP, compared with the ZIP a USPS label barcode carries.
     """
-    scan = normalise_scan(raw)
+    return check_scanned_tracking(
+        normalise_scan(raw), carrier_hint=carrier_hint, order_zip=order_zip
+    )
+
+
+def check_scanned_tracking(
+    scan: NormalisedScan,
+    *,
+    carrier_hint: str | None = None,
+    order_zip: str | None = None,
+) -> TrackingCheck:
+    """:func:`check_tracking_number` for a scan already cleaned with station options."""
     if scan.layout_damaged:
         return _layout_damaged(scan, carrier_hint)
 
-    check = _check_clean(raw, scan.text, carrier_hint)
+    check = _check_clean(scan.raw, scan.text, carrier_hint)
     # A German PC turns a UPS "1Z" into "1Y", which then passes as a number of
     # no known carrier; a layout guess that a carrier accepts wins over that.
     if not check.valid or check.carrier is None:
