@@ -18,6 +18,7 @@ from app import APP_NAME, __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.orders",
     "app.cli.selftest",
+    "app.cli.credentials",
 )
 
 
