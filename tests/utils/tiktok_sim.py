@@ -72,6 +72,6 @@ def connect(
         config,
         store,
         policy=default_policy(attempts),
-        sleep=sleep or RecordedSleeps(),
+        sleep=sleep if sleep is not None else RecordedSleeps(),
         clock=sim.clock,
     )

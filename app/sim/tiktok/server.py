@@ -105,8 +105,12 @@ class SimServer:
     def start(self) -> str:
         """Start serving and return the base URL (for both API and token host)."""
         self._server = _SimHTTPServer(self.sim, self._host, self._port)
+        # A short poll interval keeps stop() quick; idle polling costs nothing.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="tiktok-sim", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="tiktok-sim",
+            daemon=True,
         )
         self._thread.start()
         logger.info("TikTok Shop simulator listening on %s", self.base_url)
