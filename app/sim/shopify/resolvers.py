@@ -367,6 +367,7 @@ class Resolvers:
             "referenceDocumentUri": data.get("referenceDocumentUri"),
             "changes": changes,
         }
+        self.state.adjustment_groups.append(group)
         return {"inventoryAdjustmentGroup": group, "userErrors": []}
 
     def _adjust_problem(self, data: dict[str, Any]) -> dict[str, Any] | None:

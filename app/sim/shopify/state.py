@@ -142,6 +142,8 @@ class ShopState:
         self.levels: dict[tuple[str, str], dict[str, int]] = {}
         self.orders: dict[str, SimOrder] = {}
         self.fulfillment_orders: dict[str, SimFulfillmentOrder] = {}
+        #: Every inventory adjustment group applied, oldest first.
+        self.adjustment_groups: list[dict[str, object]] = []
         self.counters = EffectCounters()
         self._ids = itertools.count(1001)
         self._order_numbers = itertools.count(1001)

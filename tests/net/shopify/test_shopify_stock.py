@@ -1,0 +1,145 @@
+"""Taking a unit off Shopify's stock: once, even when answers get lost."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from app.net.shopify import StockAttempt, StockTake, take_units, tiktok_order_reference
+from app.net.shopify.errors import ShopifyUnavailableError, ShopifyUserError
+from app.sim.shopify import Fault
+from tests.utils.shopify_sim import Shop, connect, make_shop
+
+
+@pytest.fixture
+def shop() -> Shop:
+    return make_shop()
+
+
+def _serum(shop: Shop, available: int = 97) -> str:
+    variant = shop.sim.state.add_variant(
+        sku="TT-SERUM-30ML",
+        barcode="0860012345674",
+        product_title="Glow Serum",
+        stock={shop.location_id: available},
+    )
+    return variant.inventory_item_id
+
+
+def _take(shop: Shop, item: str, key: str = "outbox-7f3a") -> StockTake:
+    return StockTake(
+        inventory_item_id=item,
+        location_id=shop.location_id,
+        quantity=1,
+        reference_document_uri=tiktok_order_reference("577000111222333444"),
+        idempotency_key=key,
+    )
+
+
+def test_one_unit_comes_off_available_with_reason_and_reference(shop: Shop) -> None:
+    item = _serum(shop)
+
+    with connect(shop) as client:
+        result = take_units(client, _take(shop, item))
+
+    assert shop.sim.state.available(item, shop.location_id) == 96
+    assert result.quantity_after == 96
+    assert shop.sim.state.counters.units_adjusted[item] == 1
+    [group] = shop.sim.state.adjustment_groups
+    assert group["reason"] == "Promotion or donation"
+    assert group["referenceDocumentUri"] == (
+        "gid://giveaway-desk/TikTokOrder/577000111222333444"
+    )
+
+
+def test_lost_answer_is_resent_and_the_unit_is_taken_once(shop: Shop) -> None:
+    item = _serum(shop)
+    shop.sim.faults.append(Fault("lose_response", "inventoryAdjustQuantities"))
+
+    with connect(shop) as client:
+        result = take_units(client, _take(shop, item))
+
+    counters = shop.sim.state.counters
+    assert counters.requests["inventoryAdjustQuantities"] == 2
+    assert counters.idempotent_replays == 1
+    assert counters.units_adjusted[item] == 1
+    assert shop.sim.state.available(item, shop.location_id) == 96
+    assert result.quantity_after == 96
+
+
+def test_lost_answer_over_loopback_http_takes_the_unit_once(shop: Shop) -> None:
+    item = _serum(shop)
+    shop.sim.faults.append(Fault("lose_response", "inventoryAdjustQuantities"))
+
+    with (
+        shop.sim.serve() as server,
+        connect(shop, shop_url=server.url, transport=httpx.HTTPTransport()) as client,
+    ):
+        take_units(client, _take(shop, item))
+
+    assert shop.sim.state.counters.units_adjusted[item] == 1
+    assert shop.sim.state.available(item, shop.location_id) == 96
+
+
+def test_after_a_crash_the_recorded_attempt_is_resent_not_a_new_one(
+    shop: Shop,
+) -> None:
+    item = _serum(shop)
+    recorded: list[StockAttempt] = []
+    # Every answer is lost until the client gives up: the station "crashes".
+    shop.sim.faults.append(Fault("lose_response", "inventoryAdjustQuantities", times=2))
+
+    with (
+        connect(shop, max_attempts=2) as client,
+        pytest.raises(ShopifyUnavailableError),
+    ):
+        take_units(client, _take(shop, item), record_attempt=recorded.append)
+    with connect(shop) as restarted:
+        take_units(restarted, _take(shop, item), resume=recorded[-1])
+
+    assert shop.sim.state.counters.units_adjusted[item] == 1
+    assert shop.sim.state.available(item, shop.location_id) == 96
+
+
+def test_stock_moved_by_a_sale_is_read_again_with_a_new_key(shop: Shop) -> None:
+    item = _serum(shop)
+    attempts: list[StockAttempt] = []
+
+    def another_sale_meanwhile(attempt: StockAttempt) -> None:
+        attempts.append(attempt)
+        if attempt.number == 1:
+            shop.sim.state.levels[(item, shop.location_id)]["available"] -= 2
+
+    with connect(shop) as client:
+        result = take_units(
+            client, _take(shop, item), record_attempt=another_sale_meanwhile
+        )
+
+    assert shop.sim.state.available(item, shop.location_id) == 94
+    assert shop.sim.state.counters.units_adjusted[item] == 1
+    assert [a.change_from_quantity for a in attempts] == [97, 95]
+    assert attempts[0].idempotency_key != attempts[1].idempotency_key
+    assert len(result.attempts) == 2
+
+
+def test_a_key_reused_for_another_change_is_refused_not_applied(shop: Shop) -> None:
+    first, second = _serum(shop), _serum(shop, available=5)
+
+    with connect(shop) as client:
+        take_units(client, _take(shop, first, key="same-key"))
+        with pytest.raises(ShopifyUserError) as refused:
+            take_units(client, _take(shop, second, key="same-key"))
+
+    assert "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" in refused.value.codes
+    assert shop.sim.state.available(second, shop.location_id) == 5
+
+
+def test_item_not_stocked_at_the_location_says_so(shop: Shop) -> None:
+    elsewhere = shop.sim.state.add_location("Overflow")
+    variant = shop.sim.state.add_variant(sku="ONLY-OVERFLOW", stock={elsewhere.id: 3})
+
+    with (
+        connect(shop) as client,
+        pytest.raises(ShopifyUserError, match="not stocked at the chosen location"),
+    ):
+        take_units(client, _take(shop, variant.inventory_item_id))
