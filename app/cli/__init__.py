@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.orders",
     "app.cli.selftest",
     "app.cli.credentials",
+    "app.cli.scan_check",
 )
 
 
