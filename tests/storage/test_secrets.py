@@ -34,8 +34,14 @@ from tests.utils.memory_keyring import (
     WinVaultKeyring,
 )
 from tests.utils.os_services import service_missing
+from tests.utils.secret_service import (
+    default_collection_locked,
+    lock_default_collection,
+    unlock_default_collection,
+)
 
 CANARY = "canary-8f3a1c-do-not-leak"
+TEST_KEYRING_PASSWORD = "GIVEAWAY_DESK_TEST_KEYRING_PASSWORD"
 LONG_TOKEN = "".join(chr(ord("a") + i % 26) for i in range(3000))
 
 
@@ -398,3 +404,30 @@ def test_secrets_round_trip_through_the_real_secret_service() -> None:
         assert backend.get_password(store.service, "tiktok.access_token") is None
     finally:
         store.delete_many(["tiktok.access_token", "tiktok.refresh_token"])
+
+
+@pytest.mark.real_keyring
+def test_a_locked_secret_service_collection_is_reported_and_retry_works() -> None:
+    backend = secret_service_backend()
+    password = os.environ.get(TEST_KEYRING_PASSWORD, "")
+    if not password:
+        service_missing(
+            f"{TEST_KEYRING_PASSWORD} is not set: this test locks the keyring and "
+            "needs a throw-away one (as .ci/run makes) to unlock it again"
+        )
+    store = KeyringCredentialStore(f"test-{uuid.uuid4().hex[:8]}", backend=backend)
+
+    lock_default_collection()
+    try:
+        status = store.check()
+        with pytest.raises(KeyringUnavailable) as caught:
+            store.set("tiktok.app_secret", Secret(CANARY))
+    finally:
+        unlock_default_collection(password)
+
+    assert not default_collection_locked()
+    assert status.state is BackendState.LOCKED
+    assert status.remedies[0] is Remedy.RETRY_AFTER_UNLOCK
+    assert caught.value.state is BackendState.LOCKED
+    assert store.check().usable  # "Retry" after unlocking
+    assert store.get("tiktok.app_secret") is None
