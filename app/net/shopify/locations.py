@@ -9,7 +9,7 @@ from app.net.shopify.models import ShopifyLocation
 
 logger = logging.getLogger(__name__)
 
-_PAGE_SIZE = 50
+_PAGE_SIZE = 25
 
 
 def list_locations(client: ShopifyClient) -> list[ShopifyLocation]:

@@ -58,6 +58,14 @@ def admin_schema() -> GraphQLSchema:
 
 def check_document(text: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
     """Parse and validate ``text``; the document, or Shopify-shaped errors."""
+    document, errors = _checked(text)
+    return document, [dict(error) for error in errors]
+
+
+@functools.lru_cache(maxsize=512)
+def _checked(text: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+    # A client sends the same few documents over and over; validating each
+    # text once keeps the simulator fast without weakening the check.
     try:
         document = parse(text)
     except GraphQLError as error:

@@ -279,6 +279,7 @@ class ShopifySimulator:
                     "extensions": {"cost": self._cost(cost, None)},
                 }
                 return _json(self.settings.throttle_status, body, version)
+            self.state.counters.points_charged += cost
             result = self._execute(document, operation, variables)
             result["extensions"] = {"cost": self._cost(cost, cost)}
 

@@ -129,6 +129,8 @@ class EffectCounters:
     orders_created: int = 0
     idempotent_replays: int = 0
     throttled: int = 0
+    #: Cost points charged to the bucket by requests that ran.
+    points_charged: int = 0
     requests: Counter[str] = field(default_factory=Counter)
 
 
