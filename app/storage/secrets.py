@@ -98,6 +98,7 @@ _PART_SUFFIX: Final = re.compile(r"\.part[0-9]+$")
 _MANIFEST_PREFIX: Final = "giveaway-desk-split-value:v1:"
 _PROBE_SERVICE: Final = f"{SERVICE_PREFIX}/backend-check"
 _PROBE_ENTRY: Final = "probe"
+_UNKNOWN: Final = "unknown"
 _MAX_DETAIL_LENGTH: Final = 200
 
 
@@ -232,7 +233,7 @@ def resolve_backend(
     chainer silently does nothing when it has no backends, and falls through to
     lower ones (possibly a plain-text file) when the first refuses.
     """
-    chosen = backend if backend is not None else keyring.get_keyring()
+    chosen = backend if backend is not None else _configured_backend()
     if isinstance(chosen, chainer.ChainerBackend):
         chained = list(chosen.backends)
         if not chained:
@@ -244,6 +245,20 @@ def resolve_backend(
         chosen = chained[0]
     _refuse_unsafe(chosen)
     return chosen
+
+
+def _configured_backend() -> keyring.backend.KeyringBackend:
+    """keyring's choice (``PYTHON_KEYRING_BACKEND``, keyringrc.cfg, or priority)."""
+    try:
+        return keyring.get_keyring()
+    except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND names a missing module
+        failure = KeyringUnavailable(
+            "keyring could not load the backend it is configured to use "
+            f"({_detail(exc, ())}); check PYTHON_KEYRING_BACKEND and "
+            "keyringrc.cfg.",
+            BackendState.NO_BACKEND,
+        )
+    raise failure
 
 
 def _refuse_unsafe(backend: keyring.backend.KeyringBackend) -> None:
@@ -640,7 +655,7 @@ def check_backend(
     try:
         chosen = resolve_backend(backend)
     except KeyringUnavailable as exc:
-        name = backend_path(backend) if backend else _configured_name()
+        name = backend_path(backend) if backend is not None else _configured_name()
         return _status(exc.state, name, str(exc))
 
     name = friendly_backend_name(chosen)
@@ -656,7 +671,7 @@ def _configured_name() -> str:
     try:
         return backend_path(keyring.get_keyring())
     except Exception:  # a broken keyring configuration still gets a status
-        return "unknown"
+        return _UNKNOWN
 
 
 def _probe(backend: keyring.backend.KeyringBackend) -> None:
@@ -706,9 +721,10 @@ def _ready(name: str, detail: str, timeout: float, limit: int | None) -> _Words:
 
 
 def _no_backend(name: str, detail: str, timeout: float, limit: int | None) -> _Words:
+    cause = f" {detail}" if name == _UNKNOWN else ""
     return (
         f"No secure credential store is available on this computer (keyring "
-        f"backend: {name}). Secrets cannot be saved.",
+        f"backend: {name}). Secrets cannot be saved.{cause}",
         "On Linux, log in to a desktop session with GNOME Keyring or KDE Wallet "
         "running (both need a D-Bus session bus). " + _RUN_ONLY,
         (Remedy.CHOOSE_SECURE_BACKEND, Remedy.USE_FOR_THIS_RUN),

@@ -7,6 +7,7 @@ import os
 import traceback
 import uuid
 
+import keyring.core
 import pytest
 from keyring.backends import chainer, fail
 
@@ -243,6 +244,21 @@ def test_the_fail_backend_is_reported_in_plain_words_and_nothing_is_written() ->
             "tiktok.app_secret", Secret("s")
         )
     assert caught.value.state is BackendState.NO_BACKEND
+
+
+def test_a_misconfigured_keyring_is_reported_not_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "no_such_module.Keyring")
+
+    status = check_backend()
+
+    assert status.state is BackendState.NO_BACKEND
+    assert "no_such_module" in status.message
+    assert "PYTHON_KEYRING_BACKEND" in status.message
+    with pytest.raises(KeyringUnavailable):
+        KeyringCredentialStore("main-shop").get("tiktok.app_key")
 
 
 def test_a_chainer_with_nothing_to_chain_is_not_a_silent_sink() -> None:
