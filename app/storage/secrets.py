@@ -45,8 +45,8 @@ T = TypeVar("T")
 SERVICE_PREFIX: Final = "GiveawayDesk"
 DEFAULT_TIMEOUT: Final = 20.0
 
-# The secrets the app knows, per connector. Expiry times are kept beside their
-# tokens so a token and its expiry are always replaced together.
+# The secrets the app knows, per connector. Token expiry times are kept here too,
+# so a connector can write a token and its expiry together with set_many().
 CONNECTOR_SECRETS: Final[Mapping[str, tuple[str, ...]]] = {
     "tiktok": (
         "tiktok.app_key",

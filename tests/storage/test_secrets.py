@@ -9,7 +9,7 @@ import uuid
 
 import keyring.core
 import pytest
-from keyring.backends import chainer, fail
+from keyring.backends import chainer, fail, null
 
 from app.domain.credentials import Secret
 from app.storage.secrets import (
@@ -259,6 +259,13 @@ def test_a_misconfigured_keyring_is_reported_not_raised(
     assert "PYTHON_KEYRING_BACKEND" in status.message
     with pytest.raises(KeyringUnavailable):
         KeyringCredentialStore("main-shop").get("tiktok.app_key")
+
+
+def test_the_null_backend_is_no_place_for_secrets_either() -> None:
+    status = check_backend(null.Keyring())
+
+    assert status.state is BackendState.NO_BACKEND
+    assert "keyring.backends.null.Keyring" in status.message
 
 
 def test_a_chainer_with_nothing_to_chain_is_not_a_silent_sink() -> None:
