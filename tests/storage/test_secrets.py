@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import traceback
 import uuid
+from pathlib import Path
 
 import keyring.core
 import pytest
 from keyring.backends import chainer, fail, null
 
+import app
 from app.domain.credentials import Secret
 from app.storage.secrets import (
     KNOWN_SECRET_NAMES,
@@ -382,6 +385,26 @@ def test_a_canary_secret_never_shows_in_repr_logs_or_errors(
     assert not [text for text in shown if CANARY in text]
     assert caught.value.__context__ is None and caught.value.__cause__ is None
     assert caplog.records  # the module did log, just not the value
+
+
+# --- one door to the keyring ------------------------------------------------------
+
+
+def test_no_other_app_module_imports_keyring() -> None:
+    app_folder = Path(app.__file__).parent
+    importers = []
+    for path in app_folder.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name.split(".")[0] == "keyring" for name in names):
+                importers.append(path.relative_to(app_folder).as_posix())
+
+    assert set(importers) == {"storage/secrets.py"}
 
 
 # --- the real Secret Service (GNOME Keyring over D-Bus) --------------------------
