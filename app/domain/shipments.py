@@ -38,6 +38,13 @@ STATE_LABELS: dict[ShipmentState, str] = {
     ShipmentState.CANCELLED: "Cancelled",
 }
 
+#: Short labels for narrow places such as a table column.
+STATE_SHORT_LABELS: dict[ShipmentState, str] = {
+    **STATE_LABELS,
+    ShipmentState.READY: "Ready",
+    ShipmentState.SHIPPED: "Waiting to sync",
+}
+
 #: States a clerk still has to act on, or that are still on their way out.
 OPEN_STATES: frozenset[ShipmentState] = frozenset(
     {

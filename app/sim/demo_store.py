@@ -125,7 +125,7 @@ _CREATORS = (
 _GIVEAWAY_TITLE_STYLES = (
     "LIVE Giveaway - {title}",
     "{title} (Giveaway)",
-    "🎁 {title} LIVE",
+    "[LIVE] {title}",
     "{product} - {variant} - FREE LIVE PRIZE",
 )
 
@@ -146,10 +146,21 @@ class DemoVariant:
 
 
 @dataclass(frozen=True, slots=True)
+class GiveawayListing:
+    """TikTok's duplicate listing for one LIVE giveaway, and what it really is."""
+
+    product_id: str
+    sku_id: str
+    title: str
+    original_sku: str
+
+
+@dataclass(frozen=True, slots=True)
 class DemoStore:
-    """The whole demo store: catalog and TikTok orders."""
+    """The whole demo store: catalog, giveaway listings and TikTok orders."""
 
     catalog: tuple[DemoVariant, ...]
+    giveaways: tuple[GiveawayListing, ...]
     orders: tuple[dict[str, Any], ...]
 
 
@@ -160,8 +171,13 @@ def build_demo_store(
     rng = random.Random(seed)
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
     catalog = _catalog(rng)
-    orders = _Orders(rng, catalog, moment).generate(order_count)
-    return DemoStore(catalog=tuple(catalog), orders=tuple(orders))
+    builder = _Orders(rng, catalog, moment)
+    orders = builder.generate(order_count)
+    giveaways = tuple(
+        GiveawayListing(product_id, sku_id, title, variant.sku)
+        for variant, product_id, sku_id, title in builder.giveaways
+    )
+    return DemoStore(catalog=tuple(catalog), giveaways=giveaways, orders=tuple(orders))
 
 
 def _catalog(rng: random.Random) -> list[DemoVariant]:

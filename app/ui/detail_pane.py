@@ -20,7 +20,9 @@ class DetailPane(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(340)
+        # Everything wraps; a sideways scroll bar would only hide text.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -29,6 +31,7 @@ class DetailPane(QScrollArea):
 
         self.title = QLabel("Select an order")
         self.title.setObjectName("pageTitle")
+        self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel()
         self.badge.setObjectName("stateBadge")
@@ -67,7 +70,7 @@ class DetailPane(QScrollArea):
 
         row = detail.row
         kind = "Giveaway" if row.kind.value == "giveaway" else "Free sample"
-        self.title.setText(f"{kind} {row.order_id}")
+        self.title.setText(f"{kind}<br>{row.order_id}")
         colours = theme.STATE_COLOURS[row.state]
         self.badge.setText(
             STATE_LABELS[row.state] + ("  ·  ON HOLD" if row.on_hold else "")

@@ -11,13 +11,12 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -40,7 +39,7 @@ from app.domain.shipments import (
     ShipmentState,
 )
 from app.services.bench import Bench, BenchError, TrackingInUseError
-from app.services.dto import FulfilResult, MatchResult, QueueQuery
+from app.services.dto import FulfilResult, MatchResult, QueueColumn, QueueQuery
 from app.ui import tasks, theme
 from app.ui.detail_pane import DetailPane
 from app.ui.fulfil_dialog import FulfilDialog
@@ -68,6 +67,32 @@ KIND_FILTERS: tuple[tuple[str, ShipmentKind | None], ...] = (
 )
 
 
+# The widest text each column usually shows; widths come from the font so the
+# table fits the text at any size, without measuring a hundred thousand rows.
+COLUMN_SAMPLES: dict[QueueColumn, str] = {
+    QueueColumn.SHIP_BY: "LATE 6 d 23 h",
+    QueueColumn.ORDER_ID: "579100000000000000",
+    QueueColumn.KIND: "Giveaway",
+    QueueColumn.STATE: "Waiting to sync · on hold",
+    QueueColumn.RECIPIENT: "Morgan Placeholder",
+    QueueColumn.ITEM: "Lavender Soy Candle 12oz (Giveaway)",
+    QueueColumn.SKU: "CNDL-LAV-12",
+    QueueColumn.TRACKING: "9400100000000000123453",
+}
+
+
+def _size_columns(table: QTableView) -> None:
+    # Only the ship-by cell of a late row is bold; measure that one in bold.
+    bold = QFont(table.font())
+    bold.setBold(True)
+    header = table.horizontalHeader()
+    for section, (column, _title) in enumerate(COLUMNS):
+        font = bold if column is QueueColumn.SHIP_BY else table.font()
+        width = QFontMetrics(font).horizontalAdvance(COLUMN_SAMPLES[column])
+        header.resizeSection(section, width + 24)
+    header.setStretchLastSection(True)
+
+
 class MainWindow(QMainWindow):
     """The bench's one window."""
 
@@ -85,7 +110,7 @@ class MainWindow(QMainWindow):
         self._clock = clock or (lambda: datetime.now(UTC))
         self.active_dialog: MatchDialog | FulfilDialog | QMessageBox | None = None
         self.setWindowTitle(f"{APP_NAME} — packing bench")
-        self.resize(1440, 860)
+        self.resize(1600, 900)
 
         self.model = QueueModel(bench, clock=self._clock, parent=self)
         self._build_actions()
@@ -141,7 +166,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._build_detail_side())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1000, 440])
+        splitter.setSizes([1200, 380])
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -179,11 +204,7 @@ class MainWindow(QMainWindow):
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(theme.ROW_HEIGHT)
-        header = table.horizontalHeader()
-        widths = (120, 190, 95, 210, 170, 280, 130, 200)
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(len(COLUMNS) - 3, QHeaderView.ResizeMode.Stretch)
+        _size_columns(table)
         table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         table.activated.connect(self._on_row_activated)
         self.table = table
@@ -365,15 +386,21 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self._on_fulfil_accepted(dialog, shipment_id))
         self._open(dialog)
 
-    def _on_fulfil_accepted(
-        self, dialog: FulfilDialog, shipment_id: int, same_parcel_as: int | None = None
-    ) -> None:
-        tracking = dialog.tracking_number()
-        carrier = dialog.carrier_name()
+    def _on_fulfil_accepted(self, dialog: FulfilDialog, shipment_id: int) -> None:
+        self._save_fulfilment(
+            shipment_id, dialog.tracking_number(), dialog.carrier_name()
+        )
 
+    def _save_fulfilment(
+        self,
+        shipment_id: int,
+        tracking: str,
+        carrier: str | None,
+        same_parcel_as: int | None = None,
+    ) -> None:
         def on_failure(error: BaseException) -> None:
             if isinstance(error, TrackingInUseError) and same_parcel_as is None:
-                self._ask_same_parcel(dialog, shipment_id, error)
+                self._ask_same_parcel(shipment_id, tracking, carrier, error)
             else:
                 self._on_action_failed(error)
 
@@ -386,7 +413,11 @@ class MainWindow(QMainWindow):
         )
 
     def _ask_same_parcel(
-        self, dialog: FulfilDialog, shipment_id: int, error: TrackingInUseError
+        self,
+        shipment_id: int,
+        tracking: str,
+        carrier: str | None,
+        error: TrackingInUseError,
     ) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -401,7 +432,9 @@ class MainWindow(QMainWindow):
 
         def on_finished() -> None:
             if box.clickedButton() is same:
-                self._on_fulfil_accepted(dialog, shipment_id, error.other_shipment_id)
+                self._save_fulfilment(
+                    shipment_id, tracking, carrier, error.other_shipment_id
+                )
             else:
                 self._refuse(str(error))
 
@@ -422,9 +455,12 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()
 
-    def _forget_dialog(self, dialog: object) -> None:
+    def _forget_dialog(self, dialog: MatchDialog | FulfilDialog | QMessageBox) -> None:
         if self.active_dialog is dialog:
             self.active_dialog = None
+        # Handlers of accepted() run before this deferred delete; nothing may
+        # keep the dialog after them.
+        dialog.deleteLater()
 
     def _announce(self, message: str) -> None:
         self.refresh()
@@ -449,7 +485,6 @@ class MainWindow(QMainWindow):
             f"font-weight: bold; border-radius: 4px;"
         )
         self.banner.setVisible(True)
-        QTimer.singleShot(0, self.statusBar().clearMessage)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Saves already dispatched must reach the disk before the window goes.

@@ -125,6 +125,7 @@ class MatchDialog(QDialog):
         self.resize(860, 560)
         self._suggestions = suggestions
         self._catalog = catalog
+        self._can_remap = current_sku is not None
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -187,7 +188,8 @@ class MatchDialog(QDialog):
 
     def remap(self) -> bool:
         """True when the clerk ticked "Remap"."""
-        return self.remap_box.isVisible() and self.remap_box.isChecked()
+        # Not isVisible(): the dialog is already hidden when accepted() fires.
+        return self._can_remap and self.remap_box.isChecked()
 
     def _on_filter_text_changed(self, text: str) -> None:
         wanted = text.strip().casefold()

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.domain.shipments import STATE_LABELS
+from app.domain.shipments import STATE_LABELS, STATE_SHORT_LABELS
 from app.services.dto import QueueColumn, QueueQuery, QueueRow
 from app.ui import theme
 
@@ -44,9 +44,9 @@ COLUMNS: tuple[tuple[QueueColumn, str], ...] = (
     (QueueColumn.ORDER_ID, "Order"),
     (QueueColumn.KIND, "Kind"),
     (QueueColumn.STATE, "State"),
-    (QueueColumn.RECIPIENT, "Recipient"),
-    (QueueColumn.ITEM, "Item"),
     (QueueColumn.SKU, "SKU"),
+    (QueueColumn.ITEM, "Item"),
+    (QueueColumn.RECIPIENT, "Recipient"),
     (QueueColumn.TRACKING, "Tracking"),
 )
 
@@ -165,7 +165,8 @@ class QueueModel(QAbstractTableModel):
             return self._foreground(row, column)
         if role == Qt.ItemDataRole.BackgroundRole and column is QueueColumn.STATE:
             return QBrush(QColor(theme.STATE_COLOURS[row.state].background))
-        if role == Qt.ItemDataRole.FontRole and self._is_late(row):
+        late_deadline = column is QueueColumn.SHIP_BY and self._is_late(row)
+        if role == Qt.ItemDataRole.FontRole and late_deadline:
             font = QFont()
             font.setBold(True)
             return font
@@ -202,7 +203,7 @@ class QueueModel(QAbstractTableModel):
         if column is QueueColumn.KIND:
             return "Giveaway" if row.kind.value == "giveaway" else "Sample"
         if column is QueueColumn.STATE:
-            label = STATE_LABELS[row.state]
+            label = STATE_SHORT_LABELS[row.state]
             return f"{label} · on hold" if row.on_hold else label
         if column is QueueColumn.RECIPIENT:
             return row.recipient or "(no address yet)"
@@ -216,13 +217,15 @@ class QueueModel(QAbstractTableModel):
         if column is QueueColumn.SHIP_BY and row.ship_by:
             local = row.ship_by.astimezone()
             return f"Must ship by {local:%A %d %B, %H:%M}"
-        if column is QueueColumn.STATE and row.problem:
+        if column is not QueueColumn.STATE:
+            return None
+        if row.problem:
             return row.problem
-        if column is QueueColumn.STATE and row.on_hold:
+        if row.on_hold:
             return (
                 "On hold in TikTok Shop: the buyer may still cancel. Do not pack yet."
             )
-        return None
+        return STATE_LABELS[row.state]
 
     def _foreground(self, row: QueueRow, column: QueueColumn) -> QBrush | None:
         if column is QueueColumn.STATE:
