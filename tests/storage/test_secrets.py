@@ -11,6 +11,8 @@ from pathlib import Path
 
 import keyring.core
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from keyring.backends import chainer, fail, null
 
 import app
@@ -167,6 +169,21 @@ def test_a_missing_part_is_reported_never_returned_truncated() -> None:
 
     with pytest.raises(StoredValueDamagedError, match="set it again"):
         store.get("tiktok.access_token")
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.text(min_size=1, max_size=400), limit=st.integers(60, 150))
+def test_any_text_round_trips_through_a_length_limited_backend(
+    value: str, limit: int
+) -> None:
+    backend = LengthLimitedKeyring(limit=limit)
+    store = KeyringCredentialStore("main-shop", backend=backend, max_value_length=limit)
+
+    store.set("tiktok.access_token", Secret(value))
+
+    assert store.get("tiktok.access_token") == Secret(value)
+    store.delete("tiktok.access_token")
+    assert backend.values == {}
 
 
 def test_a_value_that_looks_like_our_manifest_still_round_trips() -> None:

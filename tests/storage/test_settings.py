@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -168,4 +169,20 @@ def test_saving_replaces_the_file_whole_and_leaves_no_temporary_files() -> None:
     save_settings(Settings(station_name="B"))
 
     assert load_settings().stored.station_name == "B"
+    assert [p.name for p in settings_path().parent.iterdir()] == ["settings.json"]
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    save_settings(Settings(station_name="Before"))
+
+    def disk_full(source: str, target: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="No space"):
+        patch.setattr(os, "replace", disk_full)
+        save_settings(Settings(station_name="After"))
+
+    assert load_settings().stored.station_name == "Before"
     assert [p.name for p in settings_path().parent.iterdir()] == ["settings.json"]

@@ -54,7 +54,7 @@ class Win32Error(OSError):
 
 
 class LengthLimitedKeyring(MemoryKeyring):
-    """Refuses values over ``limit`` characters the way Windows' CredWrite does.
+    """Refuses values over ``limit`` UTF-16 units the way Windows' CredWrite does.
 
     keyring's Windows backend passes ``CredWrite``'s failure through unchanged;
     for a blob over 2,560 bytes it is error 1783, "The stub received bad data".
@@ -68,7 +68,8 @@ class LengthLimitedKeyring(MemoryKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         """Store a value unless it is too long (or this is the write set to fail)."""
-        if len(password) > self.limit:
+        # Windows keeps the value as UTF-16, so it counts UTF-16 code units.
+        if len(password.encode("utf-16-le")) // 2 > self.limit:
             raise Win32Error(1783, "CredWrite", "The stub received bad data.")
         if self.fail_on_write is not None and self.writes + 1 == self.fail_on_write:
             self.writes += 1
