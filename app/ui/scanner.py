@@ -97,14 +97,14 @@ def key_kind(event: QKeyEvent) -> KeyKind:
         return KeyKind.TAB
     if key in _MODIFIER_KEYS:
         return KeyKind.MODIFIER
+    text = event.text()
+    if text == "\x1d":
+        # Scanners send the GS1 group separator as Ctrl+]; it is data.
+        return KeyKind.CHAR
     if event.modifiers() & _COMMAND_MODIFIERS:
         # Ctrl+C and friends are commands, never scanned characters.
         return KeyKind.OTHER
-    # GS (0x1D) may arrive as text from scanners that send Ctrl+]; it is data.
-    text = event.text()
-    if text and (text.isprintable() or text == "\x1d"):
-        return KeyKind.CHAR
-    return KeyKind.OTHER
+    return KeyKind.CHAR if text and text.isprintable() else KeyKind.OTHER
 
 
 class ScanEventFilter(QObject):

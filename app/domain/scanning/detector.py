@@ -162,6 +162,11 @@ class ScanDetector:
         """Whether keys are held, waiting for their burst to be decided."""
         return bool(self._held)
 
+    @property
+    def held(self) -> tuple[KeyInput, ...]:
+        """The keys held in the current burst, oldest first."""
+        return tuple(self._held)
+
     def idle_deadline_ms(self) -> float | None:
         """When :meth:`flush` should be called if no other key arrives."""
         if not self._held:
