@@ -39,9 +39,14 @@ class ShopifyConfig:
     throttle_attempts: int = 20
 
     def __post_init__(self) -> None:
-        # A trailing slash makes relative paths join the way one expects.
-        if not self.shop_url.endswith("/"):
-            object.__setattr__(self, "shop_url", self.shop_url + "/")
+        # Settings may hold a bare domain ("shop.myshopify.com"); a trailing
+        # slash makes relative paths join the way one expects.
+        url = self.shop_url.strip()
+        if "://" not in url:
+            url = "https://" + url
+        if not url.endswith("/"):
+            url += "/"
+        object.__setattr__(self, "shop_url", url)
 
     @property
     def graphql_path(self) -> str:
