@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.selftest",
     "app.cli.credentials",
     "app.cli.scan_check",
+    "app.cli.sync",
 )
 
 

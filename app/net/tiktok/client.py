@@ -239,14 +239,17 @@ class TikTokShopClient:
         An expired access token is refreshed once and the call sent again.
         """
 
+        # Looked up (with retries of its own) once, not inside every attempt.
+        cipher = self._shop_cipher() if shop_scoped else None
+
         def attempt() -> Json:
             token = self._access_token()
             try:
-                return self._signed(method, path, params, body, shop_scoped, token)
+                return self._signed(method, path, params, body, cipher, token)
             except TokenExpiredError:
                 self._refresh_after_rejection(token)
                 return self._signed(
-                    method, path, params, body, shop_scoped, self._access_token()
+                    method, path, params, body, cipher, self._access_token()
                 )
 
         chosen = self._policy if policy is None else policy
@@ -258,7 +261,7 @@ class TikTokShopClient:
         path: str,
         params: Mapping[str, QueryValue | None] | None,
         body: Mapping[str, Any] | None,
-        shop_scoped: bool,
+        cipher: str | None,
         token: Secret,
     ) -> Json:
         query = flatten_query(
@@ -266,7 +269,7 @@ class TikTokShopClient:
                 **(params or {}),
                 "app_key": self._required(names.APP_KEY).reveal(),
                 "timestamp": int(self._clock()),
-                "shop_cipher": self._shop_cipher() if shop_scoped else None,
+                "shop_cipher": cipher,
             }
         )
         content = b"" if body is None else _json_bytes(body)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol, runtime_checkable
 
 from app.domain.credentials import CredentialStore, Secret
 
@@ -42,17 +42,34 @@ class TokenSet:
     refresh_expires_at: int
 
 
+@runtime_checkable
+class BatchCredentialStore(Protocol):
+    """A store that can write several values as one all-or-nothing step."""
+
+    def set_many(self, values: Mapping[str, Secret]) -> None:
+        """Store every value in ``values``, or none of them."""
+        ...
+
+
 def save_tokens(store: CredentialStore, tokens: TokenSet) -> None:
     """Store both tokens and their expiry times together.
 
     TikTok hands out a new refresh token with every refresh and the old one stops
-    working, so the pair is written in one go, refresh token first: a crash in
-    between leaves a usable refresh token behind.
+    working, so the pair is written in one step where the store can do that (the
+    keyring store can), else refresh token first: a crash in between then
+    leaves a usable refresh token behind.
     """
-    store.set(REFRESH_TOKEN, tokens.refresh_token)
-    store.set(REFRESH_EXPIRES_AT, Secret(str(tokens.refresh_expires_at)))
-    store.set(ACCESS_TOKEN, tokens.access_token)
-    store.set(ACCESS_EXPIRES_AT, Secret(str(tokens.access_expires_at)))
+    values = {
+        REFRESH_TOKEN: tokens.refresh_token,
+        REFRESH_EXPIRES_AT: Secret(str(tokens.refresh_expires_at)),
+        ACCESS_TOKEN: tokens.access_token,
+        ACCESS_EXPIRES_AT: Secret(str(tokens.access_expires_at)),
+    }
+    if isinstance(store, BatchCredentialStore):
+        store.set_many(values)
+        return
+    for name, secret in values.items():
+        store.set(name, secret)
 
 
 def stored_time(store: CredentialStore, name: str) -> int | None:
@@ -91,6 +108,15 @@ class EnvCredentialStore:
         """Store ``secret`` in the inner store; the environment stays as it was."""
         self._inner.set(name, secret)
         self._replaced.add(name)
+
+    def set_many(self, values: Mapping[str, Secret]) -> None:
+        """Store several values in the inner store, together where it can."""
+        if isinstance(self._inner, BatchCredentialStore):
+            self._inner.set_many(values)
+        else:
+            for name, secret in values.items():
+                self._inner.set(name, secret)
+        self._replaced.update(values)
 
     def delete(self, name: str) -> None:
         """Forget ``name`` in the inner store and stop reading it from the env."""

@@ -1,0 +1,112 @@
+"""``giveaway-desk sync --once`` against the simulated TikTok Shop over loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.net.tiktok import credentials as names
+from app.services.credentials import CredentialsService
+from app.sim.demo_store import build_demo_store
+from app.sim.tiktok import SimServer, TikTokShopSim, seed_demo_store
+
+
+@pytest.fixture
+def demo_orders() -> list[dict]:
+    return list(build_demo_store().orders)
+
+
+@pytest.fixture
+def sim(demo_orders) -> TikTokShopSim:
+    return seed_demo_store(TikTokShopSim(), demo_orders)
+
+
+@pytest.fixture
+def tiktok_env(sim, monkeypatch):
+    """Point the command at the simulator and give it credentials by env."""
+    tokens = sim.issue_tokens()
+    with SimServer(sim) as server:
+        for name, value in {
+            "GIVEAWAY_DESK_TIKTOK_API_URL": server.base_url,
+            "GIVEAWAY_DESK_TIKTOK_AUTH_URL": server.base_url,
+            "GIVEAWAY_DESK_TIKTOK_APP_KEY": sim.app_key,
+            "GIVEAWAY_DESK_TIKTOK_APP_SECRET": sim.app_secret,
+            "GIVEAWAY_DESK_TIKTOK_ACCESS_TOKEN": tokens["access_token"],
+            "GIVEAWAY_DESK_TIKTOK_REFRESH_TOKEN": tokens["refresh_token"],
+        }.items():
+            monkeypatch.setenv(name, value)
+        yield tokens
+
+
+def queue_ids(data_dir: Path, capsys) -> list[str]:
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "queue", "--json"]) == 0
+    return sorted(row["order_id"] for row in json.loads(capsys.readouterr().out))
+
+
+def test_sync_once_queues_the_same_orders_as_importing_the_payloads(
+    tiktok_env, demo_orders, tmp_path, capsys
+) -> None:
+    synced, imported = tmp_path / "synced", tmp_path / "imported"
+    payload = tmp_path / "orders.json"
+    payload.write_text(json.dumps(demo_orders))
+
+    assert main(["--data-dir", str(synced), "sync", "--once"]) == 0
+    summary = capsys.readouterr().out
+    assert main(["--data-dir", str(imported), "import-orders", str(payload)]) == 0
+
+    via_api = queue_ids(synced, capsys)
+    giveaways = [o for o in demo_orders if o.get("order_type") == "ZERO_LOTTERY"]
+    samples = [o for o in demo_orders if o.get("is_sample_order")]
+    assert "TikTok sync:" in summary and " new" in summary
+    assert via_api == queue_ids(imported, capsys)
+    assert set(via_api) & {o["id"] for o in giveaways}
+    assert set(via_api) & {o["id"] for o in samples}
+
+
+def test_a_second_sync_continues_from_the_stored_cursor(
+    tiktok_env, sim, tmp_path, capsys
+) -> None:
+    data_dir = str(tmp_path / "data")
+    main(["--data-dir", data_dir, "sync", "--once"])
+    searches_first = sim.calls_by_route["order_search"]
+    capsys.readouterr()
+
+    assert main(["--data-dir", data_dir, "sync", "--once"]) == 0
+
+    assert "0 new" in capsys.readouterr().out
+    assert sim.calls_by_route["order_search"] == searches_first + 1
+
+
+def test_an_expired_env_token_is_refreshed_and_kept_in_the_keyring(
+    tiktok_env, sim, tmp_path, capsys
+) -> None:
+    sim.expire_access_tokens()
+
+    assert main(["--data-dir", str(tmp_path / "d"), "sync", "--once"]) == 0
+
+    kept = CredentialsService.from_settings().store.get(names.ACCESS_TOKEN)
+    assert sim.refreshes == 1
+    assert kept is not None and kept.reveal() != tiktok_env["access_token"]
+    assert CredentialsService.from_settings().store.get(names.APP_SECRET) is None
+
+
+def test_a_refused_sync_fails_with_a_sentence(
+    tiktok_env, sim, monkeypatch, tmp_path, capsys
+) -> None:
+    monkeypatch.setenv("GIVEAWAY_DESK_TIKTOK_APP_SECRET", "not-the-app-secret")
+
+    code = main(["--data-dir", str(tmp_path / "d"), "sync", "--once"])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "TikTok sync failed" in err and "106001" in err
+    assert "Traceback" not in err and "not-the-app-secret" not in err
+
+
+def test_sync_without_once_is_refused(tmp_path, capsys) -> None:
+    assert main(["--data-dir", str(tmp_path), "sync"]) == 2
+    assert "--once" in capsys.readouterr().err
