@@ -191,8 +191,9 @@ def _with_zip(match: CarrierMatch | None, zip_digits: str) -> CarrierMatch | Non
 def _usps_label_without_gs(digits: str) -> CarrierMatch | None:
     """``420`` + ZIP5 or ZIP9 + tracking, with no separator telling where ZIP ends.
 
-    Both splits are tried; a valid reading wins, and of two valid readings the one
-    whose tracking part starts like an IMpb number (91-95) wins.
+    Both splits are tried; a valid reading wins; of two valid readings the one
+    whose tracking part starts like an IMpb number (91-95) wins, and then the
+    common 22-digit length. Only a GS after the ZIP removes the doubt entirely.
     """
     readings = []
     for zip_length in (5, 9):
@@ -201,7 +202,13 @@ def _usps_label_without_gs(digits: str) -> CarrierMatch | None:
         if reading is not None:
             readings.append(reading)
 
-    readings.sort(key=lambda m: (not m.valid, not _USPS_IMPB.fullmatch(m.number)))
+    readings.sort(
+        key=lambda m: (
+            not m.valid,
+            not _USPS_IMPB.fullmatch(m.number),
+            len(m.number) != 22,
+        )
+    )
     return readings[0] if readings else None
 
 
