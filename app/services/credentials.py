@@ -53,11 +53,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class SecretEntry:
-    """One secret the app uses, and whether it holds a value (never the value)."""
+    """One secret the app uses, and whether it holds a value (never the value).
+
+    ``is_set`` is ``None`` when that cannot be known: the keyring is unusable.
+    """
 
     name: str
     connector: str
-    is_set: bool
+    is_set: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +132,16 @@ class CredentialsService:
         """The backend's status and which known secrets are set."""
         status = self.check_backend()
         problem = None
-        set_names: tuple[str, ...] = ()
+        set_names: tuple[str, ...] | None = None
         if self.for_this_run_only or status.usable:
             try:
                 set_names = self._names_set()
             except CredentialStoreError as exc:
                 problem = str(exc)
         entries = tuple(
-            SecretEntry(name, connector, name in set_names)
+            SecretEntry(
+                name, connector, None if set_names is None else name in set_names
+            )
             for connector, names in CONNECTOR_SECRETS.items()
             for name in names
         )

@@ -214,6 +214,8 @@ def _typed(name: str, value: Any) -> Any:
         return _carrier_mappings(value)
     if name == "notify_customer":
         return value if isinstance(value, bool) else None
+    if name == "store_profile" and isinstance(value, str):
+        return value if value.strip() and "/" not in value else None
     return value if isinstance(value, str) else None
 
 
@@ -260,6 +262,7 @@ def save_settings(settings: Settings, folder: Path | None = None) -> Path:
     it, so a crash mid-write leaves the old file, never half a file.
     """
     _refuse_secrets(settings)
+    _check_profile(settings.store_profile)
     path = settings_path(folder)
     data = {"schema_version": SCHEMA_VERSION, **_to_data(settings)}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -303,3 +306,12 @@ def _refuse_secrets(settings: Settings) -> None:
                 f"The setting {option.name} holds a secret. Secrets are kept in "
                 "the keyring, never in the settings file; nothing was saved."
             )
+
+
+def _check_profile(profile: str) -> None:
+    # The profile names the keyring entries ("GiveawayDesk/<profile>").
+    if not profile.strip() or "/" in profile:
+        raise SettingsError(
+            f"The store profile name {profile!r} cannot be used: it must not be "
+            "empty or contain '/'; nothing was saved."
+        )

@@ -28,7 +28,10 @@ def test_the_overview_names_the_set_secrets_and_never_their_values(
 ) -> None:
     service = CredentialsService("main-shop")
     service.set_secrets(
-        {"tiktok.app_key": Secret("key-9f1e"), "tiktok.app_secret": Secret("secret-9f1e")}
+        {
+            "tiktok.app_key": Secret("key-9f1e"),
+            "tiktok.app_secret": Secret("secret-9f1e"),
+        }
     )
 
     overview = service.overview()
@@ -50,6 +53,7 @@ def test_without_a_keyring_nothing_is_saved_until_the_user_chooses_this_run_only
     assert Remedy.USE_FOR_THIS_RUN in status.remedies
     with pytest.raises(KeyringUnavailable):
         service.set_secret("tiktok.app_secret", Secret("s"))
+    assert {entry.is_set for entry in service.overview().secrets} == {None}
 
     service.use_for_this_run()
     service.set_secret("tiktok.app_secret", Secret("s"))

@@ -99,6 +99,14 @@ def test_a_secret_hidden_in_a_carrier_mapping_is_refused_too() -> None:
     assert load_settings().stored.station_name == "Bench 1"
 
 
+@pytest.mark.parametrize("profile", ["", "  ", "shop/a"])
+def test_a_store_profile_that_cannot_name_keyring_entries_is_refused(
+    profile: str,
+) -> None:
+    with pytest.raises(SettingsError, match="store profile"):
+        save_settings(Settings(store_profile=profile))
+
+
 def test_a_damaged_file_is_kept_aside_and_defaults_are_used() -> None:
     path = settings_path()
     path.write_text('{"station_name": "Bench 2",', encoding="utf-8")
@@ -124,14 +132,21 @@ def test_a_file_holding_something_other_than_an_object_counts_as_damaged() -> No
 
 
 def test_a_value_of_the_wrong_kind_is_reset_and_named() -> None:
-    data = {"schema_version": 1, "station_name": "Bench 4", "notify_customer": "yes"}
+    data = {
+        "schema_version": 1,
+        "station_name": "Bench 4",
+        "notify_customer": "yes",
+        "store_profile": "a/b",
+    }
     settings_path().write_text(json.dumps(data), encoding="utf-8")
 
     loaded = load_settings()
 
     assert loaded.stored.station_name == "Bench 4"
     assert loaded.stored.notify_customer is False
+    assert loaded.stored.store_profile == "default"
     assert loaded.problem is not None and "notify_customer" in loaded.problem
+    assert "store_profile" in loaded.problem
 
 
 def test_a_file_without_a_version_is_upgraded() -> None:
