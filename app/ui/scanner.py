@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -73,6 +74,11 @@ _MODIFIER_KEYS = frozenset(
         Qt.Key.Key_NumLock,
     }
 )
+#: Set this dynamic property to True on a QLineEdit that should receive whole
+#: scans as its text (a scan replaces the text; no Enter is delivered). Other
+#: widgets never see a scan's characters; connect to ``scanned`` instead.
+SCAN_TARGET_PROPERTY = "acceptsScans"
+
 _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -110,13 +116,15 @@ def key_kind(event: QKeyEvent) -> KeyKind:
 class ScanEventFilter(QObject):
     """Application-wide filter telling scans from typing (see the module doc).
 
-    Install once with :meth:`install`. Connect to :attr:`scanned`; the filter
-    never changes what typed keys do.
+    Install once with :meth:`install`. Connect to :attr:`scanned` (or mark a
+    line edit with :data:`SCAN_TARGET_PROPERTY`); the filter never changes what
+    typed keys do.
     """
 
-    #: Fires when a burst was a scan: the raw characters (no suffix) and the
-    #: :class:`~app.domain.scanning.detector.DetectedScan` with their timing.
-    scanned = Signal(str, object)
+    #: Fires when a burst was a scan: the raw characters (no suffix), the
+    #: :class:`~app.domain.scanning.detector.DetectedScan` with their timing, and
+    #: the widget that had focus (``None`` if it is gone), for routing by field.
+    scanned = Signal(str, object, object)
 
     def __init__(
         self,
@@ -131,6 +139,7 @@ class ScanEventFilter(QObject):
         self._replaying = False
         self._held_releases: dict[int, list[_HeldKey]] = {}
         self._swallow_release: int | None = None
+        self._target: QObject | None = None
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self.flush_idle)
@@ -204,6 +213,7 @@ class ScanEventFilter(QObject):
     def _on_key_press(self, watched: QObject, event: QKeyEvent) -> bool:
         if event.isAutoRepeat():
             return False
+        self._target = watched
         held = _HeldKey(watched, _copy(event))
         key = KeyInput(event.text(), self._now(event), key_kind(event), held)
         decision = self.detector.feed(key)
@@ -258,8 +268,12 @@ class ScanEventFilter(QObject):
             self._replaying = False
 
     def _emit_scan(self, scan: DetectedScan) -> None:
+        target = self._target if shiboken6.isValid(self._target) else None
+        self._target = None
         logger.debug("Scan detected (%d characters)", len(scan.raw))
-        self.scanned.emit(scan.raw, scan)
+        if isinstance(target, QLineEdit) and target.property(SCAN_TARGET_PROPERTY):
+            target.setText(scan.raw)
+        self.scanned.emit(scan.raw, scan, target)
 
     def _now(self, event: QKeyEvent) -> float:
         if self._clock is not None:
@@ -344,7 +358,7 @@ class ScanCheckPage(QWidget):
         """Show every scan the filter detects."""
         scan_filter.scanned.connect(self._on_filter_scanned)
 
-    def _on_filter_scanned(self, raw: str, scan: object) -> None:
+    def _on_filter_scanned(self, raw: str, scan: object, _target: object) -> None:
         self.show_scan(raw, scan if isinstance(scan, DetectedScan) else None)
 
     def show_scan(self, raw: str, scan: DetectedScan | None = None) -> ScanResult:

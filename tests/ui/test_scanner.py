@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.scanning.detector import DetectedScan, StationSettings, Suffix
 from app.domain.scanning.recognise import ScanContext, ScanField
-from app.ui.scanner import ScanCheckPage, ScanEventFilter
+from app.ui.scanner import SCAN_TARGET_PROPERTY, ScanCheckPage, ScanEventFilter
 
 
 @dataclass
@@ -65,7 +65,7 @@ def bench(qtbot: QtBot) -> Iterator[Bench]:
     scan_filter.install()
     state = Bench(window, search, button, scan_filter, clock)
     button.clicked.connect(lambda *_: state.clicks.append(True))
-    scan_filter.scanned.connect(lambda raw, scan: state.scans.append((raw, scan)))
+    scan_filter.scanned.connect(lambda raw, scan, _: state.scans.append((raw, scan)))
     search.returnPressed.connect(lambda: state.searches.append(search.text()))
     yield state
     scan_filter.uninstall()
@@ -115,15 +115,34 @@ def test_control_enter_typed_on_the_button_does_press_it(
     assert bench.clicks == [True]
 
 
+@pytest.mark.parametrize("gap_ms", [8, 9])
 def test_c23b_scan_on_focused_button_is_recognised_and_enter_swallowed(
-    qtbot: QtBot, bench: Bench
+    qtbot: QtBot, bench: Bench, gap_ms: float
 ) -> None:
     focus(qtbot, bench.button)
-    send(bench, bench.button, "0036000291452", 9, enter=True)
+    send(bench, bench.button, "0036000291452", gap_ms, enter=True)
 
     assert [raw for raw, _ in bench.scans] == ["0036000291452"]
     assert bench.clicks == []
-    assert bench.scans[0][1].gaps_ms == (9.0,) * 12
+    assert bench.scans[0][1].gaps_ms == (float(gap_ms),) * 12
+
+
+def test_scan_reports_the_focused_widget_and_fills_opted_in_line_edit(
+    qtbot: QtBot, bench: Bench
+) -> None:
+    targets: list[object] = []
+    bench.scan_filter.scanned.connect(
+        lambda _raw, _scan, target: targets.append(target)
+    )
+    bench.search.setProperty(SCAN_TARGET_PROPERTY, True)
+    focus(qtbot, bench.search)
+    bench.search.setText("old")
+
+    send(bench, bench.search, "1z999aa10123456784", 8, enter=True)
+
+    assert targets == [bench.search]
+    assert bench.search.text() == "1z999aa10123456784"
+    assert bench.searches == []  # the scan's Enter is still swallowed
 
 
 def test_c22_scan_at_8ms_in_a_text_box_is_one_scan_and_leaves_the_box_alone(
