@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from app.sim.tiktok import SimServer, TikTokShopSim, seed_demo_store
 
 @pytest.fixture
 def demo_orders() -> list[dict]:
-    return list(build_demo_store().orders)
+    # An hour back, so no demo order is stamped after the moment the pull ends.
+    return list(build_demo_store(now=datetime.now(UTC) - timedelta(hours=1)).orders)
 
 
 @pytest.fixture
