@@ -38,6 +38,33 @@ OTHER = "Other"
 #: Carriers the rules below can recognise, in the order a picker shows them.
 KNOWN_CARRIERS: tuple[str, ...] = (UPS, USPS, FEDEX, DHL_EXPRESS, AMAZON, ONTRAC)
 
+# Other spellings clerks, pickers and channels use for the same carriers.
+_ALIASES: Mapping[str, str] = {
+    "amazon": AMAZON,
+    "amazon logistics us": AMAZON,
+    "amazon shipping": AMAZON,
+    "amzl": AMAZON,
+    "dhl": DHL_EXPRESS,
+    "fedex express": FEDEX,
+    "fedex ground": FEDEX,
+    "federal express": FEDEX,
+    "united parcel service": UPS,
+    "united states postal service": USPS,
+}
+
+
+def carrier_for_name(name: str | None) -> str | None:
+    """The carrier (one of :data:`KNOWN_CARRIERS`) a picked name means, if any.
+
+    Case and surrounding spaces do not matter; ``"Amazon"`` and ``"DHL"`` are
+    understood. Returns ``None`` for carriers the bench has no rules for.
+    """
+    wanted = (name or "").strip().casefold()
+    for carrier in KNOWN_CARRIERS:
+        if carrier.casefold() == wanted:
+            return carrier
+    return _ALIASES.get(wanted)
+
 
 @dataclass(frozen=True, slots=True)
 class CarrierMatch:

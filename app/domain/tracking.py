@@ -135,13 +135,7 @@ def _check_clean(raw: str, text: str, hint: str | None) -> TrackingCheck:
 
 def _known_carrier(hint: str | None) -> str | None:
     """The carrier rule name a hint refers to, if the bench has rules for it."""
-    if not hint:
-        return None
-    wanted = hint.strip().casefold()
-    for name in carriers.KNOWN_CARRIERS:
-        if name.casefold() == wanted:
-            return name
-    return None
+    return carriers.carrier_for_name(hint)
 
 
 def _from_match(

@@ -273,6 +273,27 @@ def test_chosen_carrier_is_matched_without_case() -> None:
     assert (check.valid, check.carrier) == (True, "UPS")
 
 
+@pytest.mark.parametrize(
+    ("hint", "number", "carrier"),
+    [
+        ("Amazon", "TBA502887274000", "Amazon Logistics"),
+        ("DHL", "1234567891", "DHL Express"),
+        (" fedex ground ", "123456700000015", "FedEx"),
+        ("USPS", "RB123456785US", "USPS"),
+    ],
+)
+def test_picker_spellings_mean_the_known_carrier(
+    hint: str, number: str, carrier: str
+) -> None:
+    check = check_tracking_number(number, carrier_hint=hint)
+
+    assert (check.valid, check.carrier) == (True, carrier)
+
+
+def test_picked_amazon_still_checks_the_shape() -> None:
+    assert not check_tracking_number("1Z999AA10123456784", carrier_hint="Amazon").valid
+
+
 def test_normalise_tracking_returns_the_number_to_store() -> None:
     assert normalise_tracking(" 1z999-aa1 ") == "1Z999AA1"
     assert normalise_tracking("42012345\x1d9400100000000000123453") == USPS_NUMBER
