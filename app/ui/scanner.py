@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -74,6 +74,23 @@ _MODIFIER_KEYS = frozenset(
         Qt.Key.Key_NumLock,
     }
 )
+# With NumLock off, a scanner in "emulate keypad" mode types digits as keypad
+# navigation keys with no text. Inside a fast burst they are read as the digits
+# they stand for; as typing they are replayed as the arrow keys they are.
+_KEYPAD_DIGITS = {
+    Qt.Key.Key_Insert: "0",
+    Qt.Key.Key_End: "1",
+    Qt.Key.Key_Down: "2",
+    Qt.Key.Key_PageDown: "3",
+    Qt.Key.Key_Left: "4",
+    Qt.Key.Key_Clear: "5",
+    Qt.Key.Key_Right: "6",
+    Qt.Key.Key_Home: "7",
+    Qt.Key.Key_Up: "8",
+    Qt.Key.Key_PageUp: "9",
+}
+NUMLOCK_NOTE = "Keypad digits arrived with NumLock off; turn NumLock on."
+
 #: Set this dynamic property to True on a QLineEdit that should receive whole
 #: scans as its text (a scan replaces the text; no Enter is delivered). Other
 #: widgets never see a scan's characters; connect to ``scanned`` instead.
@@ -216,6 +233,9 @@ class ScanEventFilter(QObject):
         self._target = watched
         held = _HeldKey(watched, _copy(event))
         key = KeyInput(event.text(), self._now(event), key_kind(event), held)
+        keypad_digit = _keypad_digit(event)
+        if keypad_digit is not None:
+            key = replace(key, text=keypad_digit, kind=KeyKind.CHAR, note=NUMLOCK_NOTE)
         decision = self.detector.feed(key)
         self._apply(decision)
 
@@ -280,6 +300,13 @@ class ScanEventFilter(QObject):
             return self._clock()
         stamp = event.timestamp()
         return float(stamp) if stamp else time.monotonic() * 1000.0
+
+
+def _keypad_digit(event: QKeyEvent) -> str | None:
+    """The digit a text-less keypad navigation key stands for, if it is one."""
+    if event.text() or not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
+        return None
+    return _KEYPAD_DIGITS.get(Qt.Key(event.key()))
 
 
 def _is_primary_target(watched: QObject) -> bool:
@@ -369,7 +396,8 @@ class ScanCheckPage(QWidget):
         self.timing_label.setText(_timing(scan))
         self.value_label.setText(result.value or "(none)")
         self.recognised_label.setText(_recognised(result))
-        lines = [result.message, *result.warnings]
+        notes = scan.notes if scan is not None else ()
+        lines = [result.message, *result.warnings, *notes]
         if result.suggestion:
             lines.append(f"Suggested value: {result.suggestion}")
         self.warnings_view.setPlainText("\n".join(line for line in lines if line))

@@ -19,7 +19,12 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.scanning.detector import DetectedScan, StationSettings, Suffix
 from app.domain.scanning.recognise import ScanContext, ScanField
-from app.ui.scanner import SCAN_TARGET_PROPERTY, ScanCheckPage, ScanEventFilter
+from app.ui.scanner import (
+    NUMLOCK_NOTE,
+    SCAN_TARGET_PROPERTY,
+    ScanCheckPage,
+    ScanEventFilter,
+)
 
 
 @dataclass
@@ -234,3 +239,43 @@ def test_scan_check_page_shows_reading_and_timing(qtbot: QtBot, bench: Bench) ->
     assert "31 characters in 240 ms" in page.timing_label.text()
     assert "label ZIP does not match order" in page.warnings_view.toPlainText()
     assert bench.clicks == []
+
+
+KEYPAD = {
+    "0": Qt.Key.Key_Insert,
+    "1": Qt.Key.Key_End,
+    "2": Qt.Key.Key_Down,
+    "3": Qt.Key.Key_PageDown,
+    "4": Qt.Key.Key_Left,
+    "5": Qt.Key.Key_Clear,
+    "6": Qt.Key.Key_Right,
+    "7": Qt.Key.Key_Home,
+    "8": Qt.Key.Key_Up,
+    "9": Qt.Key.Key_PageUp,
+}
+
+
+def test_keypad_scan_with_numlock_off_is_read_as_digits(
+    qtbot: QtBot, bench: Bench
+) -> None:
+    focus(qtbot, bench.button)
+    for digit in "0036000291452":
+        QTest.keyClick(bench.button, KEYPAD[digit], Qt.KeyboardModifier.KeypadModifier)
+        bench.clock.now += 8
+    QTest.keyClick(bench.button, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+
+    assert [raw for raw, _ in bench.scans] == ["0036000291452"]
+    assert bench.scans[0][1].notes == (NUMLOCK_NOTE,)
+    assert bench.clicks == []
+
+
+def test_slow_keypad_arrows_stay_arrows(qtbot: QtBot, bench: Bench) -> None:
+    focus(qtbot, bench.search)
+    bench.search.setText("abc")
+    bench.search.end(False)
+
+    QTest.keyClick(bench.search, Qt.Key.Key_Left, Qt.KeyboardModifier.KeypadModifier)
+    bench.scan_filter.flush_idle()
+
+    assert bench.search.cursorPosition() == 2
+    assert bench.scans == []

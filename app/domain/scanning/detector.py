@@ -71,6 +71,7 @@ class StationSettings:
     require_prefix: bool = False
     gs_substitutes: tuple[str, ...] = ()
     check_digit_dropped: bool = False
+    duplicate_window_ms: float = 300.0
 
     @classmethod
     def usb(cls, **changes: Any) -> StationSettings:
@@ -105,22 +106,31 @@ class KeyInput:
     """One key press: its text, its time in ms and its kind.
 
     ``token`` is carried through untouched; the UI puts the original event there
-    so it can replay held keys.
+    so it can replay held keys. ``note`` says something odd about how the key
+    arrived (e.g. a keypad digit with NumLock off); a scan reports its notes.
     """
 
     text: str
     t_ms: float
     kind: KeyKind = KeyKind.CHAR
     token: object = field(default=None, compare=False)
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class DetectedScan:
-    """A burst that was a scan: the raw characters (no suffix) and their times."""
+    """A burst that was a scan: the raw characters (no suffix) and their times.
+
+    ``repeat`` is True when the same code was scanned within the station's
+    ``duplicate_window_ms`` (a trigger bounce or re-read); the screen decides
+    whether that counts, because a clerk may scan twice on purpose for two items.
+    """
 
     raw: str
     times_ms: tuple[float, ...]
     terminator: KeyKind | None = None
+    repeat: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def gaps_ms(self) -> tuple[float, ...]:
@@ -156,6 +166,7 @@ class ScanDetector:
     def __init__(self, settings: StationSettings | None = None) -> None:
         self.settings = settings or StationSettings()
         self._held: list[KeyInput] = []
+        self._last_scan: DetectedScan | None = None
 
     @property
     def pending(self) -> bool:
@@ -249,11 +260,22 @@ class ScanDetector:
 
     def _take_scan(self, terminator: KeyKind | None) -> DetectedScan:
         held, self._held = self._held, []
+        raw = "".join(key.text for key in held)
+        previous = self._last_scan
+        repeat = (
+            previous is not None
+            and previous.raw == raw
+            and held[0].t_ms - previous.times_ms[-1]
+            <= self.settings.duplicate_window_ms
+        )
         scan = DetectedScan(
-            raw="".join(key.text for key in held),
+            raw=raw,
             times_ms=tuple(key.t_ms for key in held),
             terminator=terminator,
+            repeat=repeat,
+            notes=tuple(dict.fromkeys(key.note for key in held if key.note)),
         )
+        self._last_scan = scan
         logger.debug("Scan of %d characters in %.0f ms", len(held), scan.duration_ms)
         return scan
 

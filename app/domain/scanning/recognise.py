@@ -129,8 +129,26 @@ def recognise(raw: str, context: ScanContext | None = None) -> ScanResult:
     else:
         result = _for_tracking(scan, context)
 
+    if not result.valid and _every_character_doubled(scan.text):
+        result = _add_warning(result, DOUBLED)
     logger.debug("Scan in %s field read as %s", context.field, result.recognised_as)
     return replace(result, symbology=scan.symbology)
+
+
+DOUBLED = (
+    "Every character arrived twice; check the scanner's keyboard settings "
+    "(it may send each key twice) and scan again."
+)
+
+
+def _every_character_doubled(text: str) -> bool:
+    """``66442277...``: a scanner or driver that sends each key twice."""
+    return (
+        len(text) >= 12
+        and len(text) % 2 == 0
+        and text[0::2] == text[1::2]
+        and len(set(text)) > 1
+    )
 
 
 def _result(

@@ -197,3 +197,21 @@ def test_scan_reports_timing() -> None:
     assert scan.gaps_ms == (8.0,) * 12
     assert scan.duration_ms == 96.0
     assert scan.terminator is KeyKind.ENTER
+
+
+def test_same_code_again_within_the_window_is_marked_repeat() -> None:
+    detector = ScanDetector()
+    first = run(detector, stream("0036000291452", 8, end=KeyKind.ENTER))
+    bounce = run(detector, stream("0036000291452", 8, start=250, end=KeyKind.ENTER))
+    later = run(detector, stream("0036000291452", 8, start=2000, end=KeyKind.ENTER))
+
+    flags = [d[-1].scan.repeat for d in (first, bounce, later) if d[-1].scan]
+    assert flags == [False, True, False]
+
+
+def test_key_notes_are_reported_once_on_the_scan() -> None:
+    keys = [KeyInput(ch, i * 8, note="NumLock off") for i, ch in enumerate("123456")]
+    decisions = run(ScanDetector(), [*keys, KeyInput("", 48, KeyKind.ENTER)])
+
+    scan = decisions[-1].scan
+    assert scan is not None and scan.notes == ("NumLock off",)

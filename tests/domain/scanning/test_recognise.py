@@ -195,6 +195,13 @@ def test_c22_damaged_scans_are_rejected(raw: str) -> None:
     assert result.sku is None
 
 
+def test_c22_doubled_scan_says_why() -> None:
+    result = recognise("66442277001155005588008888", PRODUCT)
+
+    assert any("arrived twice" in w for w in result.warnings)
+    assert not any("twice" in w for w in recognise("6427015058088", PRODUCT).warnings)
+
+
 def test_known_product_in_tracking_field_is_a_product() -> None:
     context = ScanContext(field=ScanField.TRACKING, catalog=CATALOG)
     result = recognise("036000291452", context)
