@@ -204,9 +204,8 @@ class ScanEventFilter(QObject):
             QEvent.Type.ShortcutOverride,
         ):
             return False
-        if not _is_primary_target(watched):
+        if not isinstance(event, QKeyEvent) or not _is_primary_target(watched):
             return False
-        assert isinstance(event, QKeyEvent)
 
         if event_type == QEvent.Type.ShortcutOverride:
             return self._on_shortcut_override(event)
