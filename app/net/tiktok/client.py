@@ -26,7 +26,6 @@ from app.net.tiktok.errors import (
     InvalidCredentialsError,
     MissingScopeError,
     NotOwnedError,
-    RateLimitedError,
     ReauthorizationNeededError,
     RegionNotSupportedError,
     ServerError,
@@ -518,6 +517,8 @@ class TikTokShopClient:
                 # Refused before anything happened, so the other endpoint is safe.
                 logger.info("Mark-as-shipped is not offered here; using ship package")
                 self._mark_shipped_refused = True
+        if not package_id:
+            package_id = self._read_shipment(order_id, "").package_id
         self.ship_package(package_id, tracking_number, provider_id)
 
     def _read_shipment(self, order_id: str, package_id: str) -> _Shipment:
@@ -567,13 +568,14 @@ def _envelope_data(path: str, response: httpx.Response) -> Json:
     try:
         envelope = response.json()
     except ValueError:
-        if status == 429:
-            raise RateLimitedError(
-                path, 0, "HTTP 429", "", status, _retry_after(response)
+        # A cut or garbled body on a 2xx/5xx is worth another try; a 4xx page
+        # that is not JSON (a proxy, a wrong base URL) will not get better.
+        message = f"unreadable answer (HTTP {status})"
+        if status == 429 or 400 <= status < 500:
+            raise error_for(
+                path, 0, message, "", status, _retry_after(response)
             ) from None
-        raise ServerError(
-            path, 0, f"unreadable answer (HTTP {status})", "", status
-        ) from None
+        raise ServerError(path, 0, message, "", status) from None
     if not isinstance(envelope, dict) or "code" not in envelope:
         raise ServerError(path, 0, f"not a TikTok envelope (HTTP {status})", "", status)
 

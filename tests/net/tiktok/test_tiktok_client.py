@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from app.domain.credentials import MemoryCredentialStore, Secret
@@ -17,9 +18,10 @@ from app.net.tiktok.errors import (
     RateLimitedError,
     ServerError,
     ShippedWithOtherTrackingError,
+    TikTokRejectedError,
     TikTokUnavailableError,
 )
-from app.sim.tiktok import Fault, SimShop, TikTokShopSim
+from app.sim.tiktok import Fault, SimServer, SimShop, TikTokShopSim
 from tests.utils.tiktok_orders import make_orders
 from tests.utils.tiktok_sim import RecordedSleeps, authorized_store, connect, make_sim
 
@@ -347,3 +349,54 @@ def test_tracking_can_be_corrected_within_72_hours(sim, client, clock) -> None:
     client.update_tracking(ORDER_ID, "9400100000000000000002", USPS)
 
     assert sim.packages[PACKAGE_ID]["tracking_number"] == "9400100000000000000002"
+
+
+def test_without_a_package_id_the_order_is_shipped_and_read_back(sim, client) -> None:
+    outcome = client.ship(ORDER_ID, "", "9400100000000000000001", USPS)
+
+    assert outcome.package_id == PACKAGE_ID
+    assert sim.calls_by_route["order_detail"] == 1
+    assert sim.ship_calls_effective[ORDER_ID] == 1
+
+
+def test_without_a_package_id_other_regions_look_the_package_up(clock) -> None:
+    sim = make_sim(
+        make_orders(2, int(clock.now) - 60), clock=clock, shop=SimShop(region="ID")
+    )
+    with connect(sim, authorized_store(sim)) as tiktok:
+        outcome = tiktok.ship(ORDER_ID, "", "JX100", USPS)
+
+    assert outcome.package_id == PACKAGE_ID
+    assert sim.calls_by_route["ship_package"] == 1
+
+
+def test_a_lost_ship_answer_over_loopback_ships_once(sim, store) -> None:
+    sim.faults.next_on("/packages", Fault.LOSE_RESPONSE)
+
+    with (
+        SimServer(sim) as server,
+        connect(sim, store, base_url=server.base_url) as tiktok,
+    ):
+        outcome = tiktok.ship(ORDER_ID, PACKAGE_ID, "9400100000000000000001", USPS)
+
+    assert outcome.was_already_shipped
+    assert sim.ship_calls_effective[ORDER_ID] == 1
+
+
+def test_a_non_json_client_error_is_not_retried(store, sleeps, clock) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/authorization/202309/shops", request.url.path
+        return httpx.Response(404, text="<html>Not Found</html>")
+
+    config = TikTokConfig(
+        api_base_url="https://proxy.invalid/",
+        auth_base_url="https://proxy.invalid/",
+        transport=httpx.MockTransport(handler),
+    )
+    with (
+        TikTokShopClient(config, store, sleep=sleeps, clock=clock) as tiktok,
+        pytest.raises(TikTokRejectedError, match="HTTP 404"),
+    ):
+        tiktok.authorized_shops()
+
+    assert sleeps == []
