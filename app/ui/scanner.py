@@ -43,6 +43,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -59,6 +60,7 @@ from app.domain.scanning.detector import (
     ScanDetector,
     StationSettings,
 )
+from app.domain.scanning.normalise import normalise_scan
 from app.domain.scanning.recognise import ScanContext, ScanField, ScanResult, recognise
 
 logger = logging.getLogger(__name__)
@@ -342,6 +344,7 @@ class ScanCheckPage(QWidget):
     Shows the raw characters with their timing, the cleaned value, what it was
     recognised as, and the warnings. Feed it from :attr:`ScanEventFilter.scanned`
     (connect with :meth:`connect_filter`) or call :meth:`show_scan` directly.
+    The field picker chooses how scans are read (tracking, product or order).
     """
 
     def __init__(
@@ -351,34 +354,45 @@ class ScanCheckPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._context = context or ScanContext(field=ScanField.TRACKING)
+        self.field_picker = QComboBox()
+        self.field_picker.addItems([f.value for f in ScanField])
+        self.field_picker.setCurrentText(self._context.field.value)
+        self.field_picker.currentTextChanged.connect(self._on_field_picker_changed)
         self.raw_label = QLabel()
         self.timing_label = QLabel()
+        self.characters_view = QPlainTextEdit()
+        self.cleaned_label = QLabel()
         self.value_label = QLabel()
         self.recognised_label = QLabel()
         self.warnings_view = QPlainTextEdit()
-        self.warnings_view.setReadOnly(True)
-        self._build()
         self.last_result: ScanResult | None = None
+        self._build()
 
     def _build(self) -> None:
         intro = QLabel("Scan a label or product. The bench shows what it reads.")
         intro.setWordWrap(True)
-        form = QFormLayout()
-        for label in (self.raw_label, self.value_label, self.recognised_label):
+        for view in (self.characters_view, self.warnings_view):
+            view.setReadOnly(True)
+        for label in (self.raw_label, self.cleaned_label, self.value_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow("Read scans as:", self.field_picker)
         form.addRow("Raw characters:", self.raw_label)
         form.addRow("Timing:", self.timing_label)
+        form.addRow("Each character:", self.characters_view)
+        form.addRow("Cleaned:", self.cleaned_label)
         form.addRow("Value:", self.value_label)
         form.addRow("Recognised as:", self.recognised_label)
         form.addRow("Warnings:", self.warnings_view)
-
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
 
     def set_context(self, context: ScanContext) -> None:
-        """Use another field context (e.g. product) for the next scans."""
+        """Use another context (field, order ZIP, catalog) for the next scans."""
         self._context = context
+        self.field_picker.setCurrentText(context.field.value)
 
     def connect_filter(self, scan_filter: ScanEventFilter) -> None:
         """Show every scan the filter detects."""
@@ -387,20 +401,40 @@ class ScanCheckPage(QWidget):
     def _on_filter_scanned(self, raw: str, scan: object, _target: object) -> None:
         self.show_scan(raw, scan if isinstance(scan, DetectedScan) else None)
 
+    def _on_field_picker_changed(self, text: str) -> None:
+        self._context = replace(self._context, field=ScanField(text))
+
     def show_scan(self, raw: str, scan: DetectedScan | None = None) -> ScanResult:
         """Read ``raw`` in the page's context and show everything about it."""
         result = recognise(raw, self._context)
         self.last_result = result
         self.raw_label.setText(_visible(raw))
         self.timing_label.setText(_timing(scan))
+        self.characters_view.setPlainText(_characters(raw, scan))
+        cleaned = normalise_scan(raw, self._context.options).text
+        self.cleaned_label.setText(_visible(cleaned))
         self.value_label.setText(result.value or "(none)")
         self.recognised_label.setText(_recognised(result))
+
         notes = scan.notes if scan is not None else ()
         lines = [result.message, *result.warnings, *notes]
         if result.suggestion:
             lines.append(f"Suggested value: {result.suggestion}")
         self.warnings_view.setPlainText("\n".join(line for line in lines if line))
         return result
+
+
+def _characters(raw: str, scan: DetectedScan | None) -> str:
+    """One line per character with the gap before it, to spot drops and doubles."""
+    gaps: tuple[float | None, ...] = (None,)
+    if scan is not None and len(scan.times_ms) == len(raw):
+        gaps = (None, *scan.gaps_ms)
+    lines = []
+    for index, char in enumerate(raw):
+        gap = gaps[index] if index < len(gaps) else None
+        timing = "" if gap is None else f"  +{gap:.0f} ms"
+        lines.append(f"{index + 1:>3}  {_visible(char)}{timing}")
+    return "\n".join(lines)
 
 
 def _visible(raw: str) -> str:

@@ -238,7 +238,24 @@ def test_scan_check_page_shows_reading_and_timing(qtbot: QtBot, bench: Bench) ->
     assert "USPS" in page.recognised_label.text()
     assert "31 characters in 240 ms" in page.timing_label.text()
     assert "label ZIP does not match order" in page.warnings_view.toPlainText()
+    assert page.cleaned_label.text() == "42012345<GS>9400100000000000123453"
+    lines = page.characters_view.toPlainText().splitlines()
+    assert lines[0].split() == ["1", "4"]
+    assert lines[8].split() == ["9", "<GS>", "+8", "ms"]
     assert bench.clicks == []
+
+
+def test_scan_check_page_field_picker_changes_the_reading(qtbot: QtBot) -> None:
+    page = ScanCheckPage()
+    qtbot.addWidget(page)
+
+    page.field_picker.setCurrentText("product")
+    result = page.show_scan("HA&&é")
+
+    assert result.field is ScanField.PRODUCT
+    assert result.suggestion == "HA112"
+    assert "Suggested value: HA112" in page.warnings_view.toPlainText()
+    assert "(typed or pasted)" in page.timing_label.text()
 
 
 KEYPAD = {
