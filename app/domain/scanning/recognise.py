@@ -214,6 +214,10 @@ def _for_tracking(scan: NormalisedScan, context: ScanContext) -> ScanResult:
 
 def _for_product(scan: NormalisedScan, context: ScanContext) -> ScanResult:
     if scan.layout_damaged:
+        # "_", "&" or "'" can be real SKU characters; the catalog has the last word.
+        item = context.catalog.find_sku(scan.spaced) if context.catalog else None
+        if item is not None:
+            return _sku_result(scan, context, item)
         return _layout_damaged_product(scan, context)
 
     product = _product_code(scan, context)
@@ -424,9 +428,9 @@ def _for_order(scan: NormalisedScan, context: ScanContext) -> ScanResult:
 
 def _known_product(scan: NormalisedScan, context: ScanContext) -> ScanResult | None:
     """A product the catalog knows, by barcode or SKU; ``None`` otherwise."""
-    if context.catalog is None or scan.layout_damaged:
+    if context.catalog is None:
         return None
-    product = _product_code(scan, context)
+    product = None if scan.layout_damaged else _product_code(scan, context)
     if product is not None and product.sku is not None:
         return product
     item = context.catalog.find_sku(scan.spaced)

@@ -98,6 +98,20 @@ def test_c16_azerty_sku_is_suggested_never_accepted(context: ScanContext) -> Non
     assert "keyboard layout mismatch (scanner US, PC French?)" in result.warnings
 
 
+def test_sku_with_characters_of_the_french_digit_row_is_found_as_is() -> None:
+    catalog = ProductIndex([CatalogItem("GS_30"), CatalogItem("GS830")])
+    result = recognise("gs_30", ScanContext(ScanField.PRODUCT, catalog=catalog))
+
+    assert (result.valid, result.sku, result.suggestion) == (True, "GS_30", None)
+
+
+def test_unknown_sku_with_french_characters_gets_the_correction() -> None:
+    catalog = ProductIndex([CatalogItem("GS830")])
+    result = recognise("GS_30", ScanContext(ScanField.PRODUCT, catalog=catalog))
+
+    assert (result.valid, result.suggestion) == (False, "GS830")
+
+
 def test_c16_azerty_tracking_is_suggested() -> None:
     result = recognise("ç'àà&&&éà-éà-'à-é-àè_è", TRACKING)
 
