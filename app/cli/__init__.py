@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.credentials",
     "app.cli.scan_check",
     "app.cli.sync",
+    "app.cli.shopify_cmd",
 )
 
 

@@ -17,7 +17,7 @@ from graphql import GraphQLError, GraphQLResolveInfo, get_directive_values
 
 from app.sim.shopify.orders import LineRequest, fulfil, place_order
 from app.sim.shopify.schema import admin_schema
-from app.sim.shopify.search import loose_match, parse_query
+from app.sim.shopify.search import Term, loose_match, parse_query
 from app.sim.shopify.state import (
     ShopState,
     SimFulfillment,
@@ -62,12 +62,18 @@ Info: TypeAlias = "GraphQLResolveInfo[Any]"
 
 
 def connection(
-    items: Sequence[Any], first: int | None, after: str | None
+    items: Sequence[Any],
+    first: int | None,
+    after: str | None,
+    shape: Callable[[Any], Any] | None = None,
 ) -> dict[str, Any]:
-    """A Relay connection over ``items`` (already shaped), with opaque cursors."""
+    """A Relay connection over ``items``, with opaque cursors.
+
+    ``shape`` turns an item into its GraphQL value; only the page is shaped.
+    """
     start = _decode_cursor(after) + 1 if after else 0
     size = first if first is not None else 50
-    page = list(items[start : start + size])
+    page = [shape(i) if shape else i for i in items[start : start + size]]
     cursors = [_encode_cursor(start + i) for i in range(len(page))]
     return {
         "nodes": page,
@@ -117,27 +123,13 @@ class Resolvers:
     # --- queries -------------------------------------------------------------
 
     def _product_variants(self, info: Info, **args: Any) -> dict[str, Any]:
+        terms = parse_query(args.get("query"))
         variants = [
-            v for v in self.state.variants.values() if self._variant_matches(v, args)
+            v for v in self.state.variants.values() if _variant_matches(v, terms)
         ]
         if args.get("reverse"):
             variants.reverse()
-        shaped = [self._variant(v) for v in variants]
-        return connection(shaped, args.get("first"), args.get("after"))
-
-    def _variant_matches(self, variant: SimVariant, args: dict[str, Any]) -> bool:
-        for term in parse_query(args.get("query")):
-            if term.field == "sku" and not loose_match(term.value, variant.sku):
-                return False
-            if term.field == "barcode" and not loose_match(term.value, variant.barcode):
-                return False
-            if term.field in (None, "title"):
-                haystack = (
-                    f"{variant.product_title} {variant.title} {variant.sku or ''}"
-                )
-                if term.value.lower() not in haystack.lower():
-                    return False
-        return True
+        return connection(variants, args.get("first"), args.get("after"), self._variant)
 
     def _locations(self, info: Info, **args: Any) -> dict[str, Any]:
         found = [
@@ -156,9 +148,7 @@ class Resolvers:
         terms = parse_query(args.get("query"))
         found = [o for o in self.state.orders.values() if _order_matches(o, terms)]
         found.sort(key=lambda o: o.created_at, reverse=bool(args.get("reverse")))
-        return connection(
-            [self._order_obj(o) for o in found], args.get("first"), args.get("after")
-        )
+        return connection(found, args.get("first"), args.get("after"), self._order_obj)
 
     def _order(self, info: Info, id: str) -> Any:  # noqa: A002
         order = self.state.orders.get(id)
@@ -167,11 +157,13 @@ class Resolvers:
     # --- shapes --------------------------------------------------------------
 
     def _variant(self, v: SimVariant) -> dict[str, Any]:
-        total = sum(
-            level["available"]
-            for (item, _), level in self.state.levels.items()
-            if item == v.inventory_item_id
-        )
+        def total(info: Info, **_: Any) -> int:
+            return sum(
+                level["available"]
+                for (item, _), level in self.state.levels.items()
+                if item == v.inventory_item_id
+            )
+
         return {
             "id": v.id,
             "sku": v.sku,
@@ -559,7 +551,20 @@ class Resolvers:
         return {"order": self._order_obj(placed), "userErrors": []}
 
 
-def _order_matches(order: SimOrder, terms: list[Any]) -> bool:
+def _variant_matches(variant: SimVariant, terms: list[Term]) -> bool:
+    for term in terms:
+        if term.field == "sku" and not loose_match(term.value, variant.sku):
+            return False
+        if term.field == "barcode" and not loose_match(term.value, variant.barcode):
+            return False
+        if term.field in (None, "title"):
+            haystack = f"{variant.product_title} {variant.title} {variant.sku or ''}"
+            if term.value.lower() not in haystack.lower():
+                return False
+    return True
+
+
+def _order_matches(order: SimOrder, terms: list[Term]) -> bool:
     for term in terms:
         if term.field == "source_identifier":
             if (order.source_identifier or "") != term.value:
