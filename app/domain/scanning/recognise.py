@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.scanning import gs1
+from app.domain.scanning.detector import StationSettings
 from app.domain.scanning.normalise import (
     GS,
     NormalisedScan,
@@ -69,6 +70,18 @@ class ScanContext:
     catalog: ProductIndex | None = None
     options: NormaliseOptions = NormaliseOptions()
     check_digit_dropped: bool = False
+
+    @classmethod
+    def for_station(
+        cls, settings: StationSettings, field: ScanField, **details: Any
+    ) -> ScanContext:
+        """A context using the station's scanner options (prefix, GS, check digit)."""
+        return cls(
+            field=field,
+            options=settings.normalise_options(),
+            check_digit_dropped=settings.check_digit_dropped,
+            **details,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +357,7 @@ def _lost_aim_suggestion(scan: NormalisedScan, context: ScanContext) -> ScanResu
     suggestion = None
     warnings: tuple[str, ...] = (message,)
     if _LOST_AIM.match(scan.text):
-        rest = _product_for(scan.raw[2:], context)
+        rest = _product_for(scan.text[2:], context)
         if rest.valid and (rest.sku or context.catalog is None):
             suggestion = rest.sku or rest.value
             warnings = (

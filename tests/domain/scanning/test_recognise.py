@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from app.domain.scanning.detector import StationSettings
 from app.domain.scanning.normalise import NormaliseOptions
 from app.domain.scanning.products import CatalogItem, ProductIndex
 from app.domain.scanning.recognise import (
@@ -272,3 +273,14 @@ def test_as_dict_has_the_cli_fields() -> None:
     ):
         assert key in data
     assert data["recognised_as"] == "product"
+
+
+def test_station_settings_shape_the_reading() -> None:
+    settings = StationSettings.usb(
+        prefix="#", gs_substitutes=("~",), check_digit_dropped=True
+    )
+    context = ScanContext.for_station(settings, ScanField.PRODUCT, catalog=CATALOG)
+
+    assert recognise("#03600029145\r", context).sku == "GS-30"
+    gs1 = recognise("#]C1010001234567890510ABC123~17251231", context)
+    assert (gs1.sku, gs1.lot) == ("TEE-1", "ABC123")
