@@ -84,7 +84,7 @@ def test_a_second_sync_continues_from_the_stored_cursor(
 
 
 def test_an_expired_env_token_is_refreshed_and_kept_in_the_keyring(
-    tiktok_env, sim, tmp_path, capsys
+    tiktok_env, sim, tmp_path, isolated_folders, capsys
 ) -> None:
     sim.expire_access_tokens()
 
@@ -94,6 +94,12 @@ def test_an_expired_env_token_is_refreshed_and_kept_in_the_keyring(
     assert sim.refreshes == 1
     assert kept is not None and kept.reveal() != tiktok_env["access_token"]
     assert CredentialsService.from_settings().store.get(names.APP_SECRET) is None
+    logs = "".join(
+        path.read_text() for path in isolated_folders.rglob("giveaway-desk.log*")
+    )
+    assert "refreshing" in logs, "the run was logged to the log file"
+    for secret in (sim.app_secret, tiktok_env["refresh_token"], kept.reveal()):
+        assert secret not in logs
 
 
 def test_a_refused_sync_fails_with_a_sentence(

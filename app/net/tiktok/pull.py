@@ -9,6 +9,13 @@ The cursor is a Unix time: every order updated before it has been seen. The next
 pull starts ``overlap_s`` earlier than the cursor, because orders that share an
 update second can straddle a page boundary and TikTok's clock is not ours; the
 few orders seen twice are recognised by the import as updates.
+
+Known shortcoming: TikTok does not document whether its page tokens mark a
+position by key or by offset. If by offset, an order updated while a pull runs
+leaves the window and can shift one not-yet-seen order onto a page already
+read; the overlap does not bring that order back until it changes again. A
+periodic pull with a larger overlap (say a day) would; the app does not run one
+yet.
 """
 
 from __future__ import annotations

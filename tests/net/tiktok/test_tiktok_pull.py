@@ -55,6 +55,7 @@ def test_with_faults_the_pull_still_ends_with_every_order_exactly_once(
     sim.faults.at_call(3, Fault.RATE_LIMIT)
     sim.faults.at_call(7, Fault.DROP)
     sim.faults.at_call(9, Fault.EXPIRE_TOKEN)
+    sim.faults.at_call(12, Fault.MALFORMED)
     sleeps = RecordedSleeps()
 
     store = authorized_store(sim)
@@ -66,7 +67,8 @@ def test_with_faults_the_pull_still_ends_with_every_order_exactly_once(
     assert set(counts.values()) == {1}
     assert sim.refreshes == 1, "the token expired mid-pull and was refreshed"
     assert 2.0 in sleeps, "Retry-After was honoured"
-    assert len(sleeps) >= 4
+    assert len(sleeps) >= 5
+    assert sim.calls_by_route["order_search"] >= 13, "failed pages were asked again"
 
 
 def test_the_cursor_resumes_a_pull_that_stopped_halfway(sim, server) -> None:
