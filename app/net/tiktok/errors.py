@@ -24,6 +24,7 @@ CODE_REGION_NOT_SUPPORTED: Final = 21008106
 CODE_NOT_OWNED: Final = 21008111
 CODE_INVALID_AUTH_CODE: Final = 36004004
 CODE_REFRESH_EXPIRED: Final = 36004001
+CODE_NO_AUTH_RECORD: Final = 36004005
 
 
 class TikTokError(Exception):
@@ -137,6 +138,8 @@ _BY_CODE: dict[int, type[TikTokRejectedError]] = {
     CODE_NOT_OWNED: NotOwnedError,
     CODE_INVALID_AUTH_CODE: ReauthorizationNeededError,
     CODE_REFRESH_EXPIRED: ReauthorizationNeededError,
+    # Also what a refresh token that was already used gets.
+    CODE_NO_AUTH_RECORD: ReauthorizationNeededError,
 }
 
 
