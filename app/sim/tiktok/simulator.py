@@ -275,6 +275,11 @@ class TikTokShopSim:
             data = work()
         except SimRefusal as refusal:
             return self._envelope(refusal.code, refusal.message, None, refusal.status)
+        except Exception:
+            # A simulator bug or an order it cannot read: answer like TikTok's
+            # internal error instead of hanging up, and say so loudly in the log.
+            logger.exception("The TikTok simulator failed on a request")
+            return self._envelope(36009003, "Internal error (simulator).", None, 500)
         return self._envelope(0, "Success", data, 200)
 
     def _envelope(

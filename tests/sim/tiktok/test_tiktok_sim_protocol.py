@@ -406,3 +406,25 @@ def test_over_loopback_latency_is_applied(sim, token) -> None:
         )
 
     assert time.monotonic() - started >= 0.05
+
+
+def test_an_order_the_simulator_cannot_read_gets_an_internal_error(
+    sim, token, caplog
+) -> None:
+    broken = dict(sim.orders["579200000000000001"])
+    del broken["update_time"]
+    sim.orders["579200000000000001"] = broken
+    sim.seed_orders([])
+
+    answer = raw_call(
+        sim,
+        "POST",
+        "/order/202309/orders/search",
+        token=token,
+        params={"page_size": 10, "sort_field": "update_time"},
+        body={},
+    )
+
+    assert answer.status_code == 500
+    assert answer.json()["code"] == 36009003
+    assert "simulator failed" in caplog.text
