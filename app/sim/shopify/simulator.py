@@ -124,9 +124,10 @@ class ShopifySimulator:
 
     def add_channel_order(
         self,
-        variant_id: str,
+        variant_id: str | None,
         *,
         quantity: int = 1,
+        title: str | None = None,
         tags: list[str] | None = None,
         attributes: list[tuple[str, str]] | None = None,
         note: str | None = None,
@@ -136,12 +137,14 @@ class ShopifySimulator:
         """An order some other app (e.g. TikTok's channel) put in the shop.
 
         Its stock is committed as Shopify does for any order; this is not
-        counted as an effect of the client under test.
+        counted as an effect of the client under test. ``variant_id=None``
+        makes a custom line with only a ``title``, as a LIVE giveaway item may
+        arrive from a connector that could not match it.
         """
         with self._lock:
             return place_order(
                 self.state,
-                [LineRequest(quantity, variant_id, price=total_price)],
+                [LineRequest(quantity, variant_id, title=title, price=total_price)],
                 created_at=self.now().isoformat(),
                 tags=tags,
                 note=note,

@@ -170,3 +170,20 @@ def test_giveaway_without_twin_gets_one_zero_order_fulfilled(
     assert counters.orders_created == 1
     assert counters.fulfilments[first.order_id or ""] == 1
     assert shop.sim.state.available(serum.inventory_item_id, shop.location_id) == 9
+
+
+def test_order_line_without_product_or_sku_is_fulfilled_without_error(
+    shop: Shop,
+) -> None:
+    # Bench case C06: a connector copied a LIVE giveaway with no product or SKU.
+    twin = shop.sim.add_channel_order(
+        None, title="LIVE giveaway item", attributes=[("TikTok order ID", "T-0606")]
+    )
+
+    with connect(shop) as client:
+        found = find_twin_order(client, "T-0606")
+        assert found is not None
+        result = fulfil_order(client, found.order_id, USPS)
+
+    assert result.created
+    assert twin.fulfillment_status() == "FULFILLED"
