@@ -581,7 +581,7 @@ def _failure(
         "Keyring %s of %s failed in %s: %s", action, entry, name, state.value
     )
     return KeyringUnavailable(
-        f"Could not {action} {entry} in {name}: {_detail(exc, texts)}.", state
+        f"Could not {action} {entry} in {name} ({_detail(exc, texts)}).", state
     )
 
 
