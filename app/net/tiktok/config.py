@@ -8,6 +8,7 @@ and closes them in :meth:`TikTokShopClient.close`.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from app import __version__
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://open-api.tiktokglobalshop.com/"
 DEFAULT_AUTH_URL = "https://auth.tiktok-shops.com/"

@@ -7,12 +7,15 @@ values on top of another store: they are read and used, never written anywhere.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Protocol, runtime_checkable
 
 from app.domain.credentials import CredentialStore, Secret
+
+logger = logging.getLogger(__name__)
 
 APP_KEY: Final = "tiktok.app_key"
 APP_SECRET: Final = "tiktok.app_secret"

@@ -7,7 +7,10 @@ the API path, TikTok's code and message, and the request id TikTok support asks 
 
 from __future__ import annotations
 
+import logging
 from typing import Final
+
+logger = logging.getLogger(__name__)
 
 # Codes from TikTok's "common errors" page, quoted in the reference notes.
 CODE_OK: Final = 0

@@ -12,6 +12,8 @@ import logging
 import re
 from typing import Final
 
+logger = logging.getLogger(__name__)
+
 HTTP_LOGGERS: Final = (
     "httpx",
     "httpcore",

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Iterable, Mapping
+
+logger = logging.getLogger(__name__)
 
 #: Query parameters that are never part of the signed string.
 UNSIGNED_PARAMS = frozenset({"sign", "access_token", "x-tts-access-token"})

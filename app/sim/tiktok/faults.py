@@ -6,11 +6,14 @@ so a test that knows its call sequence can place a fault exactly.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+logger = logging.getLogger(__name__)
 
 
 class Fault(StrEnum):
