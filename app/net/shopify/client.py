@@ -132,8 +132,10 @@ class ShopifyClient:
             try:
                 response = self._http.post(self.config.graphql_path, json=body)
             except httpx.HTTPError as error:
+                # A request that never got connected cannot have run anywhere.
+                unsent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
                 failures += 1
-                self._after_lost(document, error, failures, resend_if_lost)
+                self._after_lost(document, error, failures, resend_if_lost or unsent)
                 continue
 
             self._note_version(response)

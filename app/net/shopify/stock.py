@@ -29,6 +29,7 @@ REFERENCE_APP = "giveaway-desk"
 
 _MAX_STALE_RETRIES = 5
 _CONCURRENT_WAIT_SECONDS = 1.0
+_MAX_CONCURRENT_WAITS = 10
 
 
 def reference_uri(kind: str, object_id: str) -> str:
@@ -69,6 +70,7 @@ def take_units(
     if take.quantity <= 0:
         raise ValueError("quantity to take must be positive")
     attempts: list[StockAttempt] = []
+    waits = 0
     attempt = resume or _new_attempt(client, take, 1, record_attempt)
     while True:
         attempts.append(attempt)
@@ -79,8 +81,9 @@ def take_units(
             return _result(group, attempts)
 
         codes = {p.code for p in problems}
-        if "IDEMPOTENCY_CONCURRENT_REQUEST" in codes:
+        if "IDEMPOTENCY_CONCURRENT_REQUEST" in codes and waits < _MAX_CONCURRENT_WAITS:
             # An earlier send with this key is still running at Shopify.
+            waits += 1
             client.throttle.pause(_CONCURRENT_WAIT_SECONDS)
             attempts.pop()
             continue

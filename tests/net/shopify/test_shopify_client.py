@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 import pytest
 
 from app.domain.credentials import MemoryCredentialStore, Secret
@@ -189,3 +190,18 @@ def test_answering_version_is_logged_and_no_secret_is(
     assert token is not None
     for secret in (CANARY_CLIENT_SECRET, CANARY_CLIENT_ID, token.reveal()):
         assert secret not in caplog.text
+
+
+def test_an_unreachable_shop_is_reported_as_unavailable(shop: Shop) -> None:
+    # Nothing listens on port 9 of the loopback interface.
+    with (
+        connect(
+            shop,
+            MemoryCredentialStore({auth.ADMIN_TOKEN: Secret("shpat_sim_admin_token")}),
+            transport=httpx.HTTPTransport(),
+            shop_url="http://127.0.0.1:9",
+            max_attempts=2,
+        ) as client,
+        pytest.raises(ShopifyUnavailableError, match="could not be reached"),
+    ):
+        client.run("Locations", {"first": 5}, resend_if_lost=False)
