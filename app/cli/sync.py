@@ -20,7 +20,7 @@ from app.cli.common import fail, open_bench
 from app.domain.credentials import CredentialStore
 from app.net.tiktok import EnvCredentialStore, TikTokConfig, TikTokShopClient
 from app.net.tiktok import credentials as names
-from app.net.tiktok.client import MAX_PAGE_SIZE
+from app.net.tiktok.client import MAX_PAGE_SIZE, NotConfiguredError
 from app.net.tiktok.credentials import ENV_NAMES
 from app.net.tiktok.errors import TikTokError
 from app.net.tiktok.pull import pull_orders
@@ -72,7 +72,15 @@ def _sync(args: argparse.Namespace) -> int:
     try:
         store = _credentials()
         with TikTokShopClient(TikTokConfig.from_env(), store) as client:
+            missing = client.missing_credentials()
+            if missing:
+                raise NotConfiguredError(", ".join(missing) + " not set")
             total, pages = _pull_into(bench, client, args.page_size)
+    except NotConfiguredError as error:
+        return fail(
+            f"TikTok is not set up: {error}. Save it with 'giveaway-desk "
+            "credentials set NAME', or pass GIVEAWAY_DESK_TIKTOK_* variables."
+        )
     except (TikTokError, CredentialStoreError) as error:
         logger.warning("TikTok sync failed", exc_info=True)
         return fail(f"TikTok sync failed: {error}")

@@ -115,6 +115,16 @@ def test_a_refused_sync_fails_with_a_sentence(
     assert "Traceback" not in err and "not-the-app-secret" not in err
 
 
+def test_a_station_without_credentials_is_told_how_to_add_them(
+    tmp_path, capsys
+) -> None:
+    code = main(["--data-dir", str(tmp_path / "d"), "sync", "--once"])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "tiktok.app_key" in err and "credentials set" in err
+
+
 def test_sync_without_once_is_refused(tmp_path, capsys) -> None:
     assert main(["--data-dir", str(tmp_path), "sync"]) == 2
     assert "--once" in capsys.readouterr().err

@@ -195,18 +195,36 @@ class TikTokShopClient:
         )
         return tokens
 
+    def missing_credentials(self) -> list[str]:
+        """Names of the credentials signed calls need that the store lacks."""
+        missing = [
+            name
+            for name in (names.APP_KEY, names.APP_SECRET)
+            if not self._store.get(name)
+        ]
+        if not self._store.get(names.ACCESS_TOKEN) and not self._store.get(
+            names.REFRESH_TOKEN
+        ):
+            missing.append(names.ACCESS_TOKEN)
+        return missing
+
     def _access_token(self) -> Secret:
-        """The stored access token, refreshed first when it is about to expire."""
-        expires_at = stored_time(self._store, names.ACCESS_EXPIRES_AT)
-        margin = self.config.refresh_margin_s
-        if expires_at is not None and expires_at - self._clock() < margin:
+        """The stored access token, refreshed first when missing or about to expire."""
+        if self._needs_refresh():
             with self._token_lock:
                 # Another thread may have refreshed while we waited for the lock.
-                expires_at = stored_time(self._store, names.ACCESS_EXPIRES_AT)
-                if expires_at is not None and expires_at - self._clock() < margin:
-                    logger.info("TikTok access token expires soon; refreshing")
+                if self._needs_refresh():
+                    logger.info("TikTok access token missing or expiring; refreshing")
                     self.refresh_tokens()
         return self._required(names.ACCESS_TOKEN)
+
+    def _needs_refresh(self) -> bool:
+        if not self._store.get(names.ACCESS_TOKEN):
+            # Headless runs may bring only a refresh token.
+            return bool(self._store.get(names.REFRESH_TOKEN))
+        expires_at = stored_time(self._store, names.ACCESS_EXPIRES_AT)
+        margin = self.config.refresh_margin_s
+        return expires_at is not None and expires_at - self._clock() < margin
 
     def _refresh_after_rejection(self, rejected: Secret) -> None:
         """Refresh once after ``rejected`` was refused as expired, if still current."""

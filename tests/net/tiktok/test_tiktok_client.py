@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 
@@ -400,3 +402,42 @@ def test_a_non_json_client_error_is_not_retried(store, sleeps, clock) -> None:
         tiktok.authorized_shops()
 
     assert sleeps == []
+
+
+def test_threads_sharing_a_client_refresh_an_expired_token_once(sim, client) -> None:
+    client.authorized_shops()
+    sim.expire_access_tokens()
+    sim.faults.latency_s = 0.02
+    results: list[int] = []
+
+    def work() -> None:
+        results.append(len(client.authorized_shops()))
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert results == [1] * 6
+    assert sim.refreshes == 1
+
+
+def test_a_refresh_token_alone_is_enough_to_start(sim, store) -> None:
+    store.delete(names.ACCESS_TOKEN)
+    store.delete(names.ACCESS_EXPIRES_AT)
+
+    with connect(sim, store) as tiktok:
+        missing = tiktok.missing_credentials()
+        shops = tiktok.authorized_shops()
+
+    assert missing == []
+    assert len(shops) == 1 and sim.refreshes == 1
+    assert store.get(names.ACCESS_TOKEN)
+
+
+def test_missing_credentials_are_listed_together(sim) -> None:
+    store = MemoryCredentialStore({names.APP_KEY: Secret("k")})
+
+    with connect(sim, store) as tiktok:
+        assert tiktok.missing_credentials() == [names.APP_SECRET, names.ACCESS_TOKEN]
