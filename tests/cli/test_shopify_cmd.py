@@ -54,7 +54,7 @@ def test_catalog_of_5000_variants_reaches_the_local_cache(
     code = main(["--data-dir", str(data_dir), "shopify", "catalog"])
 
     assert code == 0
-    assert "Catalog refreshed: 5000 variants in 50 pages" in capsys.readouterr().out
+    assert "Catalog refreshed: 5000 variants in 100 pages" in capsys.readouterr().out
     bench = Bench.open_path(data_dir)
     try:
         catalog = bench.catalog()

@@ -19,8 +19,9 @@ from app.net.shopify.models import ShopifyVariant
 
 logger = logging.getLogger(__name__)
 
-#: Variants per page. About 5 cost points each, so ~500 of the 1000-point cap.
-PAGE_SIZE = 100
+#: Variants per page. About 5 cost points each: ~250, a quarter of the
+#: 1000-point cap, so even an estimate twice ours stays clear of it.
+PAGE_SIZE = 50
 #: Candidates fetched for a lookup, so near misses cannot hide the exact match.
 LOOKUP_SIZE = 10
 #: Keep each request below this share of the bucket, so refills keep pace.
