@@ -25,6 +25,7 @@ from app.net.tiktok.errors import (
     BadSignatureError,
     InvalidCredentialsError,
     MissingScopeError,
+    NotConfiguredError,
     NotOwnedError,
     ReauthorizationNeededError,
     RegionNotSupportedError,
@@ -45,7 +46,7 @@ from app.net.tiktok.retry import (
     honor_retry_after,
     run_with_retry,
 )
-from app.net.tiktok.signing import QueryValue, flatten_query, sign
+from app.net.tiktok.signing import QueryValue, TikTokSigner, flatten_query
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,6 @@ _FINAL_SHIP_ERRORS = (
     NotOwnedError,
     ReauthorizationNeededError,
 )
-
-
-class NotConfiguredError(TikTokError):
-    """A credential the call needs (app key, secret, token) is not stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,24 +278,12 @@ class TikTokShopClient:
         cipher: str | None,
         token: Secret,
     ) -> Json:
-        query = flatten_query(
-            {
-                **(params or {}),
-                "app_key": self._required(names.APP_KEY).reveal(),
-                "timestamp": int(self._clock()),
-                "shop_cipher": cipher,
-            }
-        )
+        query = flatten_query({**(params or {}), "shop_cipher": cipher})
+        # Serialised once; the signer signs these very bytes.
         content = b"" if body is None else _json_bytes(body)
-        # Sign the very bytes we send: re-serialising could reorder keys.
-        query["sign"] = sign(
-            self._required(names.APP_SECRET).reveal(), path, query, content
-        )
-        headers = {
-            "content-type": "application/json",
-            "x-tts-access-token": token.reveal(),
-        }
-        return self._exchange(self._api, method, path, query, content, headers)
+        signer = TikTokSigner(self._store, token, self._clock)
+        headers = {"content-type": "application/json"}
+        return self._exchange(self._api, method, path, query, content, headers, signer)
 
     def _exchange(
         self,
@@ -308,6 +293,7 @@ class TikTokShopClient:
         query: Mapping[str, str],
         content: bytes | None,
         headers: Mapping[str, str],
+        auth: httpx.Auth | None = None,
     ) -> Json:
         """Send one request and return the envelope's ``data``, or raise ours."""
         try:
@@ -317,6 +303,7 @@ class TikTokShopClient:
                 params=query,
                 content=content or None,
                 headers=headers,
+                auth=auth or httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.TimeoutException as error:
             # "from None": the chained httpx error would add nothing but noise.

@@ -37,6 +37,10 @@ class TikTokError(Exception):
     transient: bool = False
 
 
+class NotConfiguredError(TikTokError):
+    """A credential the call needs (app key, secret, token) is not stored."""
+
+
 class TikTokUnavailableError(TikTokError):
     """TikTok could not be reached, or the connection broke before an answer."""
 
