@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
-from app.net.shopify import StockAttempt, StockTake, take_units, tiktok_order_reference
+from app.domain.credentials import MemoryCredentialStore, Secret
+from app.net.shopify import (
+    StockAttempt,
+    StockTake,
+    auth,
+    open_client,
+    take_units,
+    tiktok_order_reference,
+)
+from app.net.shopify.config import ShopifyConfig
 from app.net.shopify.errors import ShopifyUnavailableError, ShopifyUserError
-from app.sim.shopify import Fault
+from app.sim.shopify import Fault, ShopifySimulator
 from tests.utils.shopify_sim import Shop, connect, make_shop
 
 
@@ -143,3 +154,28 @@ def test_item_not_stocked_at_the_location_says_so(shop: Shop) -> None:
         pytest.raises(ShopifyUserError, match="not stocked at the chosen location"),
     ):
         take_units(client, _take(shop, variant.inventory_item_id))
+
+
+def test_a_slow_answer_resent_meanwhile_still_takes_one_unit() -> None:
+    # Real time, real HTTP: the first request outlives the client's timeout
+    # and runs after the resend has already been applied.
+    sim = ShopifySimulator()
+    location = sim.state.add_location("Main warehouse")
+    item = sim.state.add_variant(sku="SLOW", stock={location.id: 5}).inventory_item_id
+    sim.faults.append(Fault("latency", "inventoryAdjustQuantities", delay=0.8))
+    store = MemoryCredentialStore({auth.ADMIN_TOKEN: Secret("shpat_sim_admin_token")})
+
+    with sim.serve() as server:
+        config = ShopifyConfig(server.url, timeout=httpx.Timeout(0.3))
+        with open_client(config, store, transport=httpx.HTTPTransport()) as client:
+            take_units(
+                client,
+                StockTake(
+                    item, location.id, 1, tiktok_order_reference("T-S"), "k-slow"
+                ),
+            )
+        time.sleep(1.0)  # let the slow first request finish on the server
+
+    assert sim.state.counters.units_adjusted[item] == 1
+    assert sim.state.counters.idempotent_replays == 1
+    assert sim.state.available(item, location.id) == 4
