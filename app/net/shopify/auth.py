@@ -1,7 +1,8 @@
 """Admin API access tokens: a legacy admin token or the client-credentials grant.
 
 Where a value comes from, in order: the headless environment variables (read and
-used, never written anywhere), then the :class:`CredentialStore`. A token fetched
+used, never written anywhere), then the :class:`CredentialStore`; a client id and
+secret, when set, win over a legacy admin token. A token fetched
 with the client-credentials grant lives 24 hours; it is renewed a few minutes
 before it runs out, and once more when Shopify answers 401.
 """

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from graphql import OperationDefinitionNode, execute_sync, get_operation_ast
@@ -28,6 +28,9 @@ from app.sim.shopify.orders import LineRequest, place_order
 from app.sim.shopify.resolvers import Resolvers
 from app.sim.shopify.schema import admin_schema, check_document
 from app.sim.shopify.state import ShopState, SimOrder
+
+if TYPE_CHECKING:
+    from app.sim.shopify.transport import LoopbackServer, SimTransport
 
 logger = logging.getLogger(__name__)
 
@@ -184,13 +187,13 @@ class ShopifySimulator:
             return _json(400, {"errors": "Bad Request: the body is not JSON"}, version)
         return self._graphql(request, version)
 
-    def transport(self) -> Any:
+    def transport(self) -> SimTransport:
         """This simulator as an in-process httpx transport."""
         from app.sim.shopify.transport import SimTransport
 
         return SimTransport(self)
 
-    def serve(self) -> Any:
+    def serve(self) -> LoopbackServer:
         """Start serving over loopback HTTP; returns the started server."""
         from app.sim.shopify.transport import LoopbackServer
 
