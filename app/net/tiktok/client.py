@@ -131,15 +131,20 @@ class TikTokShopClient:
         self._sleep = sleep
         self._clock = clock
         self._api = build_client(config, config.api_base_url)
-        self._auth = build_client(config, config.auth_base_url)
+        # One client per base URL: a simulator may serve both hosts at one URL.
+        same_host = config.auth_base_url == config.api_base_url
+        self._auth = (
+            self._api if same_host else build_client(config, config.auth_base_url)
+        )
         self._token_lock = threading.Lock()
         # Learnt once per run: the shop's region refuses "mark package as shipped".
         self._mark_shipped_refused = False
 
     def close(self) -> None:
-        """Close both HTTP clients; the app calls this at shutdown."""
+        """Close the HTTP clients; the app calls this at shutdown."""
         self._api.close()
-        self._auth.close()
+        if self._auth is not self._api:
+            self._auth.close()
 
     def __enter__(self) -> TikTokShopClient:
         return self

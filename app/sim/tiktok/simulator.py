@@ -493,6 +493,9 @@ class TikTokShopSim:
         key = (json.dumps(body, sort_keys=True), sort_field, descending, self._version)
         cached = self._sorted_cache.get(key)
         if cached is None:
+            if len(self._sorted_cache) >= 8:
+                # Each pull asks with a new time window; keep only recent ones.
+                self._sorted_cache.clear()
             found = [o for o in self.orders.values() if _matches(o, body)]
             found.sort(
                 key=lambda o: (int(o[sort_field]), str(o["id"])), reverse=descending
