@@ -13,7 +13,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from app.cli.common import fail, open_bench
 from app.domain.credentials import CredentialStore, MemoryCredentialStore
@@ -63,11 +63,9 @@ def run_catalog(args: argparse.Namespace) -> int:
             location = _location(client, args.location)
             bench = open_bench(args)
             try:
-                summary = refresh_catalog(
-                    client,
-                    location,
-                    lambda page: bench.upsert_catalog(catalog_items(page)),
-                )
+                batch = _Batch(bench.upsert_catalog)
+                summary = refresh_catalog(client, location, batch.add)
+                batch.flush()
             finally:
                 bench.close()
     except (ShopifyError, ValueError) as error:
@@ -120,6 +118,30 @@ def catalog_items(variants: Iterable[ShopifyVariant]) -> list[CatalogItem]:
             )
         )
     return items
+
+
+class _Batch:
+    """Collects catalog pages and writes them a thousand variants at a time."""
+
+    SIZE = 1000
+
+    def __init__(self, write: Callable[[list[CatalogItem]], object]) -> None:
+        self._write = write
+        self._items: list[CatalogItem] = []
+
+    def add(self, page: Sequence[ShopifyVariant]) -> None:
+        """Take one page; write when a thousand are waiting."""
+        # Each write reads the whole cached catalog once; fewer, larger
+        # writes keep a big refresh quick.
+        self._items.extend(catalog_items(page))
+        if len(self._items) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write whatever is waiting."""
+        if self._items:
+            self._write(self._items)
+            self._items = []
 
 
 def _client() -> ShopifyClient:
