@@ -71,7 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         # The default writes the request line, query string (signatures, the
         # app secret on token calls) and all, to stderr. Log the path only.
-        logger.debug("sim %s %s", self.command, urlsplit(self.path).path)
+        # Early errors (a garbled request line) arrive before path is known.
+        path = urlsplit(getattr(self, "path", "") or "").path
+        logger.debug("sim %s %s", getattr(self, "command", None) or "-", path)
 
 
 class _SimHTTPServer(ThreadingHTTPServer):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import time
 from typing import Any
 
@@ -428,3 +430,27 @@ def test_an_order_the_simulator_cannot_read_gets_an_internal_error(
     assert answer.status_code == 500
     assert answer.json()["code"] == 36009003
     assert "simulator failed" in caplog.text
+
+
+def test_the_loopback_server_logs_paths_never_query_strings(sim, token, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    with SimServer(sim) as server:
+        host, port = httpx.URL(server.base_url).host, httpx.URL(server.base_url).port
+        with socket.create_connection((host, port), timeout=5) as raw:
+            raw.sendall(b"BREW /api/v2/token/get?app_secret=" + CANARY_SECRET.encode())
+            raw.sendall(b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = raw.recv(200)
+        with httpx.Client(base_url=server.base_url) as http:
+            fine = raw_call(
+                sim,
+                "GET",
+                "/authorization/202309/shops",
+                token=token,
+                cipher=False,
+                client=http,
+            )
+
+    assert answer.startswith(b"HTTP/1.1 501")
+    assert fine.json()["code"] == 0
+    assert "/api/v2/token/get" in caplog.text
+    assert CANARY_SECRET not in caplog.text and token not in caplog.text
