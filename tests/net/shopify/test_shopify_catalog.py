@@ -119,3 +119,28 @@ def test_variant_not_stocked_at_the_location_has_no_quantity() -> None:
         variant = find_by_sku(client, "ELSEWHERE", shop.location_id)
 
     assert variant is not None and variant.available is None
+
+
+@pytest.mark.parametrize("sku", ["GS-30 (RED):V2", 'MUG "XL"', "back\\slash"])
+def test_skus_with_spaces_colons_quotes_and_brackets_are_found(sku: str) -> None:
+    shop = make_shop()
+    shop.sim.state.add_variant(sku=sku, stock={shop.location_id: 2})
+
+    with connect(shop) as client:
+        found = find_by_sku(client, sku, shop.location_id)
+
+    assert found is not None and found.sku == sku
+
+
+def test_variants_without_sku_are_counted_not_cached() -> None:
+    shop = make_shop()
+    shop.sim.state.add_variant(sku=None, stock={shop.location_id: 1})
+    shop.sim.state.add_variant(sku="  ", stock={shop.location_id: 1})
+    shop.sim.state.add_variant(sku="REAL", stock={shop.location_id: 1})
+    saved: list[ShopifyVariant] = []
+
+    with connect(shop) as client:
+        summary = refresh_catalog(client, shop.location_id, saved.extend)
+
+    assert summary.without_sku == 2
+    assert [v.sku for v in saved] == ["REAL"]
