@@ -1,6 +1,20 @@
 """Shopify Admin GraphQL connector: catalog, locations, stock, orders and fulfilment.
 
-Start with :func:`open_client`; the other functions take the client it returns.
+Start with :func:`open_client` (one client per shop, closed at shutdown); the
+other functions take the client it returns and are safe to call from worker
+threads.
+
+For the outbox: one packed shipment is one :func:`ship_in_shopify` call with
+the outbox entry's key as ``idempotency_key``. Pass ``record_attempt`` to keep
+each :class:`StockAttempt` with the entry before it is sent, and give the last
+one back as ``resume`` when the entry is retried after a crash: the connector
+then resends exactly that request, which Shopify answers from its idempotency
+record instead of taking the unit again. Failures are the types in
+:mod:`app.net.shopify.errors`; :class:`ShopifyUnavailableError` and
+:class:`ShopifyThrottledError` mean "retry later", the others need a person.
+
+The catalog for the local cache comes from :func:`refresh_catalog`, which hands
+each page of variants to a callback.
 """
 
 from app.net.shopify.catalog import (
