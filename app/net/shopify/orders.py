@@ -35,6 +35,7 @@ TIKTOK_ATTRIBUTE = "TikTok order ID"
 
 _SEARCH_SIZE = 10
 _LOOK_AGAIN_LIMIT = 3
+_SEARCH_INDEX_LAG_SECONDS = 5.0
 _FULFILLABLE = frozenset({"OPEN", "IN_PROGRESS"})
 
 
@@ -127,6 +128,9 @@ def create_zero_order(
                 "Lost Shopify's answer creating the order for %s; looking for it",
                 request.tiktok_order_id,
             )
+            # Shopify's order search is filled in shortly after a write; give
+            # it time, or a new order could be missed and made twice.
+            client.throttle.pause(_SEARCH_INDEX_LAG_SECONDS)
             continue
         payload = data.get("orderCreate") or {}
         problems = _problems(payload)
