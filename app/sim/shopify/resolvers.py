@@ -10,7 +10,7 @@ import base64
 import json
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
 from graphql import GraphQLError, GraphQLResolveInfo, get_directive_values
@@ -95,10 +95,12 @@ class Resolvers:
         state: ShopState,
         now: Callable[[], datetime],
         idempotency: dict[str, tuple[str, Any]],
+        search_lag: float = 0.0,
     ) -> None:
         self.state = state
         self._now = now
         self._idempotency = idempotency
+        self._search_lag = timedelta(seconds=search_lag)
 
     # --- roots ---------------------------------------------------------------
 
@@ -146,7 +148,13 @@ class Resolvers:
 
     def _orders(self, info: Info, **args: Any) -> dict[str, Any]:
         terms = parse_query(args.get("query"))
-        found = [o for o in self.state.orders.values() if _order_matches(o, terms)]
+        now = self._now()
+        found = [
+            o
+            for o in self.state.orders.values()
+            if _order_matches(o, terms)
+            and (o.searchable_from is None or o.searchable_from <= now)
+        ]
         found.sort(key=lambda o: o.created_at, reverse=bool(args.get("reverse")))
         return connection(found, args.get("first"), args.get("after"), self._order_obj)
 
@@ -540,6 +548,7 @@ class Resolvers:
             ],
             commit_stock=behaviour != "BYPASS",
         )
+        placed.searchable_from = self._now() + self._search_lag
         self.state.counters.orders_created += 1
         if behaviour != "BYPASS":
             for fo in placed.fulfillment_orders:

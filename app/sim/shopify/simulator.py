@@ -83,6 +83,8 @@ class SimSettings:
     restore_rate: float = 100.0
     #: HTTP status of a THROTTLED answer (Shopify's is uncertain: 200 or 429).
     throttle_status: int = 200
+    #: Seconds before an order made through the API shows up in order search.
+    search_lag_seconds: float = 0.0
     client_id: str = "sim-client-id"
     client_secret: str = "sim-client-secret"
     admin_tokens: tuple[str, ...] = ("shpat_sim_admin_token",)
@@ -116,7 +118,9 @@ class ShopifySimulator:
         self._tokens: dict[str, float] = {}
         self._idempotency: dict[str, tuple[str, Any]] = {}
         self._lock = threading.RLock()
-        self._resolvers = Resolvers(self.state, self.now, self._idempotency)
+        self._resolvers = Resolvers(
+            self.state, self.now, self._idempotency, self.settings.search_lag_seconds
+        )
         admin_schema()
 
     # --- set-up helpers for tests and demos ------------------------------------

@@ -6,6 +6,7 @@ import itertools
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class SimOrder:
     cancelled_at: str | None = None
     fulfillment_orders: list[SimFulfillmentOrder] = field(default_factory=list)
     fulfillments: list[SimFulfillment] = field(default_factory=list)
+    #: Orders search does not see the order before this time (index lag).
+    searchable_from: datetime | None = None
 
     def fulfillment_status(self) -> str:
         """Shopify's ``displayFulfillmentStatus`` for the order."""

@@ -36,6 +36,15 @@ def serum(shop: Shop) -> SimVariant:
     )
 
 
+@pytest.fixture
+def serum_in_lagging_shop() -> tuple[Shop, SimVariant]:
+    shop = make_shop(search_lag_seconds=3.0)
+    variant = shop.sim.state.add_variant(
+        sku="TT-SERUM-30ML", stock={shop.location_id: 10}
+    )
+    return shop, variant
+
+
 def _shipment(
     shop: Shop, variant: SimVariant, order_id: str, **extra: object
 ) -> ShopifyShipment:
@@ -114,8 +123,10 @@ def test_sample_without_twin_and_no_order_wanted_only_takes_stock(
 
 
 def test_lost_order_create_answer_finds_the_order_instead_of_making_two(
-    shop: Shop, serum: SimVariant
+    serum_in_lagging_shop: tuple[Shop, SimVariant],
 ) -> None:
+    # Shopify's order search sees a new order only a few seconds later.
+    shop, serum = serum_in_lagging_shop
     shop.sim.faults.append(Fault("lose_response", "orderCreate"))
     request = ZeroOrderRequest("T-8001", serum.id, 1, "USD", kind="giveaway")
 
