@@ -34,6 +34,9 @@ OWN_TAGS = ("Giveaway Desk",)
 TIKTOK_ATTRIBUTE = "TikTok order ID"
 
 _SEARCH_SIZE = 10
+#: How far back the tag scan reads: 4 pages of 25, the newest 100 tagged orders.
+_TAG_SCAN_PAGES = 4
+_TAG_SCAN_SIZE = 25
 _LOOK_AGAIN_LIMIT = 3
 _SEARCH_INDEX_LAG_SECONDS = 5.0
 _FULFILLABLE = frozenset({"OPEN", "IN_PROGRESS"})
@@ -43,22 +46,60 @@ class AmbiguousOrderError(ShopifyError):
     """More than one live Shopify order claims the same TikTok order."""
 
 
-def find_twin_order(client: ShopifyClient, tiktok_order_id: str) -> ShopifyOrder | None:
-    """The live Shopify order standing for ``tiktok_order_id``, if there is one."""
+def find_twin_order(
+    client: ShopifyClient, tiktok_order_id: str, *, scan_tag: str | None = None
+) -> ShopifyOrder | None:
+    """The live Shopify order standing for ``tiktok_order_id``, if there is one.
+
+    Searches by source identifier, then for the id as free text. Where the id
+    may sit only in an order attribute, which Shopify's search may not index,
+    ``scan_tag`` (e.g. "Free sample") also reads the newest orders with that tag
+    and checks each one.
+    """
     wanted = tiktok_order_id.strip()
     for query in (search_term("source_identifier", wanted), quote_search_value(wanted)):
-        data = client.run("FindOrders", {"query": query, "first": _SEARCH_SIZE})
+        twin = _only_twin(_search_orders(client, query, _SEARCH_SIZE), wanted)
+        if twin is not None:
+            return twin
+    if scan_tag is None:
+        return None
+
+    after: str | None = None
+    for _ in range(_TAG_SCAN_PAGES):
+        data = client.run(
+            "FindOrders",
+            {
+                "query": search_term("tag", scan_tag),
+                "first": _TAG_SCAN_SIZE,
+                "after": after,
+            },
+        )
         orders = [_order(node) for node in data["orders"]["nodes"]]
-        twins = [o for o in orders if _claims(o, wanted) and not o.cancelled]
-        if len(twins) > 1:
-            names = ", ".join(o.name for o in twins)
-            raise AmbiguousOrderError(
-                f"Shopify orders {names} all stand for TikTok order {wanted}; "
-                "cancel the extra ones in Shopify"
-            )
-        if twins:
-            logger.info("TikTok order %s is Shopify order %s", wanted, twins[0].name)
-            return twins[0]
+        twin = _only_twin(orders, wanted)
+        if twin is not None:
+            return twin
+        if not data["orders"]["pageInfo"]["hasNextPage"]:
+            break
+        after = data["orders"]["pageInfo"]["endCursor"]
+    return None
+
+
+def _search_orders(client: ShopifyClient, query: str, size: int) -> list[ShopifyOrder]:
+    data = client.run("FindOrders", {"query": query, "first": size})
+    return [_order(node) for node in data["orders"]["nodes"]]
+
+
+def _only_twin(orders: list[ShopifyOrder], wanted: str) -> ShopifyOrder | None:
+    twins = [o for o in orders if _claims(o, wanted) and not o.cancelled]
+    if len(twins) > 1:
+        names = ", ".join(o.name for o in twins)
+        raise AmbiguousOrderError(
+            f"Shopify orders {names} all stand for TikTok order {wanted}; "
+            "cancel the extra ones in Shopify"
+        )
+    if twins:
+        logger.info("TikTok order %s is Shopify order %s", wanted, twins[0].name)
+        return twins[0]
     return None
 
 

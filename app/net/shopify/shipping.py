@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from app.net.shopify.client import ShopifyClient
 from app.net.shopify.models import StockAttempt, TrackingInfo
 from app.net.shopify.orders import (
+    FREE_SAMPLE_TAG,
     ZeroOrderRequest,
     create_zero_order,
     find_twin_order,
@@ -64,7 +65,8 @@ def ship_in_shopify(
     record_attempt: Callable[[StockAttempt], None] | None = None,
 ) -> ShipmentOutcome:
     """Do the shipment's Shopify side; safe to call again after any failure."""
-    twin = find_twin_order(client, shipment.tiktok_order_id)
+    scan = FREE_SAMPLE_TAG if shipment.kind == "sample" else None
+    twin = find_twin_order(client, shipment.tiktok_order_id, scan_tag=scan)
     if twin is not None:
         result = fulfil_order(
             client,

@@ -96,11 +96,13 @@ class Resolvers:
         now: Callable[[], datetime],
         idempotency: dict[str, tuple[str, Any]],
         search_lag: float = 0.0,
+        search_attributes: bool = True,
     ) -> None:
         self.state = state
         self._now = now
         self._idempotency = idempotency
         self._search_lag = timedelta(seconds=search_lag)
+        self._search_attributes = search_attributes
 
     # --- roots ---------------------------------------------------------------
 
@@ -152,7 +154,7 @@ class Resolvers:
         found = [
             o
             for o in self.state.orders.values()
-            if _order_matches(o, terms)
+            if _order_matches(o, terms, self._search_attributes)
             and (o.searchable_from is None or o.searchable_from <= now)
         ]
         found.sort(key=lambda o: o.created_at, reverse=bool(args.get("reverse")))
@@ -573,7 +575,7 @@ def _variant_matches(variant: SimVariant, terms: list[Term]) -> bool:
     return True
 
 
-def _order_matches(order: SimOrder, terms: list[Term]) -> bool:
+def _order_matches(order: SimOrder, terms: list[Term], attributes: bool) -> bool:
     for term in terms:
         if term.field == "source_identifier":
             if (order.source_identifier or "") != term.value:
@@ -590,7 +592,7 @@ def _order_matches(order: SimOrder, terms: list[Term]) -> bool:
                     order.source_identifier or "",
                     *order.tags,
                 ]
-                + [v for _, v in order.attributes]
+                + ([v for _, v in order.attributes] if attributes else [])
             )
             if term.value.lower() not in haystack.lower():
                 return False

@@ -85,6 +85,9 @@ class SimSettings:
     throttle_status: int = 200
     #: Seconds before an order made through the API shows up in order search.
     search_lag_seconds: float = 0.0
+    #: Whether free-text order search looks into order attributes (unverified
+    #: for real Shopify; tests run both ways).
+    search_finds_attributes: bool = True
     client_id: str = "sim-client-id"
     client_secret: str = "sim-client-secret"
     admin_tokens: tuple[str, ...] = ("shpat_sim_admin_token",)
@@ -119,7 +122,11 @@ class ShopifySimulator:
         self._idempotency: dict[str, tuple[str, Any]] = {}
         self._lock = threading.RLock()
         self._resolvers = Resolvers(
-            self.state, self.now, self._idempotency, self.settings.search_lag_seconds
+            self.state,
+            self.now,
+            self._idempotency,
+            self.settings.search_lag_seconds,
+            self.settings.search_finds_attributes,
         )
         admin_schema()
 

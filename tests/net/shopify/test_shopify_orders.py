@@ -198,3 +198,30 @@ def test_order_line_without_product_or_sku_is_fulfilled_without_error(
 
     assert result.created
     assert twin.fulfillment_status() == "FULFILLED"
+
+
+def test_sample_twin_known_only_by_attribute_is_found_by_the_tag_scan() -> None:
+    # If Shopify's search does not index order attributes, only reading the
+    # "Free sample" orders finds the channel's copy; nothing is taken twice.
+    shop = make_shop(search_finds_attributes=False)
+    serum = shop.sim.state.add_variant(
+        sku="TT-SERUM-30ML", stock={shop.location_id: 10}
+    )
+    for n in range(30):
+        shop.sim.add_channel_order(
+            serum.id, tags=["Free sample"], attributes=[("TikTok order ID", f"T-9{n}")]
+        )
+    twin = shop.sim.add_channel_order(
+        serum.id, tags=["Free sample"], attributes=[("TikTok order ID", "T-5001")]
+    )
+    for n in range(30):
+        shop.sim.add_channel_order(
+            serum.id, tags=["Free sample"], attributes=[("TikTok order ID", f"T-8{n}")]
+        )
+
+    with connect(shop) as client:
+        outcome = ship_in_shopify(client, _shipment(shop, serum, "T-5001"))
+
+    assert outcome.order_id == twin.id
+    assert shop.sim.state.counters.adjustments[serum.inventory_item_id] == 0
+    assert shop.sim.state.counters.fulfilments[twin.id] == 1
