@@ -251,3 +251,49 @@ def test_retired_version_falls_forward_and_says_so(http: httpx.Client) -> None:
     )
 
     assert response.headers["X-Shopify-API-Version"] == "2026-01"
+
+
+LEVEL = """
+query Level($item: ID!, $loc: ID!) {
+  inventoryItem(id: $item) {
+    inventoryLevel(locationId: $loc) {
+      quantities(names: ["available", "reserved", "committed", "on_hand"]) {
+        name
+        quantity
+      }
+    }
+  }
+}
+"""
+
+
+def test_quantities_by_name_follow_orders_and_shipments(
+    shop: Shop, http: httpx.Client
+) -> None:
+    variant = shop.sim.state.add_variant(sku="A", stock={shop.location_id: 10})
+
+    def quantities() -> dict[str, int]:
+        body = _post(
+            http, LEVEL, item=variant.inventory_item_id, loc=shop.location_id
+        ).json()
+        level = body["data"]["inventoryItem"]["inventoryLevel"]
+        return {q["name"]: q["quantity"] for q in level["quantities"]}
+
+    before = quantities()
+    order = shop.sim.add_channel_order(variant.id, quantity=2)
+    ordered = quantities()
+    fo = order.fulfillment_orders[0]
+    shipped = _post(
+        http,
+        """mutation F($f: FulfillmentInput!) {
+             fulfillmentCreate(fulfillment: $f) {
+               fulfillment { id } userErrors { message } } }""",
+        f={"lineItemsByFulfillmentOrder": [{"fulfillmentOrderId": fo.id}]},
+    ).json()
+    after = quantities()
+
+    assert before == {"available": 10, "reserved": 0, "committed": 0, "on_hand": 10}
+    assert ordered == {"available": 8, "reserved": 0, "committed": 2, "on_hand": 10}
+    assert shipped["data"]["fulfillmentCreate"]["userErrors"] == []
+    assert after == {"available": 8, "reserved": 0, "committed": 0, "on_hand": 8}
+    assert fo.status == "CLOSED"
