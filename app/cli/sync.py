@@ -35,7 +35,6 @@ CURSOR_KEY: Final = "tiktok.orders.update_cursor"
 SOURCE: Final = "TikTok Shop API"
 # At most this many rejected records are printed; the log has them all.
 _SHOWN_ERRORS: Final = 10
-_ENV_MINIMUM: Final = (names.APP_KEY, names.APP_SECRET, names.ACCESS_TOKEN)
 
 
 def register(subparsers: Any) -> None:
@@ -69,27 +68,31 @@ def _sync(args: argparse.Namespace) -> int:
         return fail(f"--page-size must be 1 to {MAX_PAGE_SIZE}", 2)
 
     bench = open_bench(args)
+    total, progress = ImportReport(), [0]
     try:
         store = _credentials()
         with TikTokShopClient(TikTokConfig.from_env(), store) as client:
             missing = client.missing_credentials()
             if missing:
                 raise NotConfiguredError(", ".join(missing) + " not set")
-            total, pages = _pull_into(bench, client, args.page_size)
-    except NotConfiguredError as error:
-        return fail(
-            f"TikTok is not set up: {error}. Save it with 'giveaway-desk "
-            "credentials set NAME', or pass GIVEAWAY_DESK_TIKTOK_* variables."
-        )
+            _pull_into(bench, client, args.page_size, total, progress)
     except (TikTokError, CredentialStoreError) as error:
         logger.warning("TikTok sync failed", exc_info=True)
+        if progress[0]:
+            # Pages already imported stay imported and the cursor is stored.
+            print(f"Before the failure: {progress[0]} page(s); {total.summary()}.")
+        if isinstance(error, NotConfiguredError):
+            return fail(
+                f"TikTok is not set up: {error}. Save it with 'giveaway-desk "
+                "credentials set NAME', or pass GIVEAWAY_DESK_TIKTOK_* variables."
+            )
         return fail(f"TikTok sync failed: {error}")
     finally:
         bench.close()
 
     for message in total.errors[:_SHOWN_ERRORS]:
         fail(message)
-    print(f"TikTok sync: {pages} page(s); {total.summary()}.")
+    print(f"TikTok sync: {progress[0]} page(s); {total.summary()}.")
     return 1 if total.errors else 0
 
 
@@ -101,7 +104,12 @@ def _credentials() -> CredentialStore:
     lost at exit, which the warning says.
     """
     service = CredentialsService.from_settings()
-    env_ready = all(os.environ.get(ENV_NAMES[name]) for name in _ENV_MINIMUM)
+    env = {name: os.environ.get(variable) for name, variable in ENV_NAMES.items()}
+    env_ready = bool(
+        env[names.APP_KEY]
+        and env[names.APP_SECRET]
+        and (env[names.ACCESS_TOKEN] or env[names.REFRESH_TOKEN])
+    )
     if env_ready and not service.check_backend().usable:
         sys.stderr.write(
             "giveaway-desk: no keyring here; using the TIKTOK environment "
@@ -112,17 +120,18 @@ def _credentials() -> CredentialStore:
 
 
 def _pull_into(
-    bench: Bench, client: TikTokShopClient, page_size: int
-) -> tuple[ImportReport, int]:
-    """Import page after page, storing the cursor after each one is safe."""
-    total = ImportReport()
-    pages = 0
-    for page in pull_orders(client, bench.get_state(CURSOR_KEY), page_size=page_size):
-        report = bench.import_orders(page.orders, SOURCE)
-        _add(total, report)
+    bench: Bench,
+    client: TikTokShopClient,
+    page_size: int,
+    total: ImportReport,
+    progress: list[int],
+) -> None:
+    """Import page after page, storing the cursor once each page is safe."""
+    cursor = bench.get_state(CURSOR_KEY)
+    for page in pull_orders(client, cursor, page_size=page_size):
+        _add(total, bench.import_orders(page.orders, SOURCE))
         bench.set_state(CURSOR_KEY, page.cursor)
-        pages += 1
-    return total, pages
+        progress[0] += 1
 
 
 def _add(total: ImportReport, report: ImportReport) -> None:

@@ -12,7 +12,7 @@ from app.cli import main
 from app.net.tiktok import credentials as names
 from app.services.credentials import CredentialsService
 from app.sim.demo_store import build_demo_store
-from app.sim.tiktok import SimServer, TikTokShopSim, seed_demo_store
+from app.sim.tiktok import Fault, SimServer, TikTokShopSim, seed_demo_store
 
 
 @pytest.fixture
@@ -100,6 +100,29 @@ def test_an_expired_env_token_is_refreshed_and_kept_in_the_keyring(
     assert "refreshing" in logs, "the run was logged to the log file"
     for secret in (sim.app_secret, tiktok_env["refresh_token"], kept.reveal()):
         assert secret not in logs
+
+
+def test_a_sync_that_fails_halfway_keeps_its_pages_and_the_next_continues(
+    tiktok_env, sim, demo_orders, monkeypatch, tmp_path, capsys
+) -> None:
+    synced, imported = tmp_path / "synced", tmp_path / "imported"
+    payload = tmp_path / "orders.json"
+    payload.write_text(json.dumps(demo_orders))
+    sim.revoke_refresh_tokens()
+    sim.faults.at_call(4, Fault.EXPIRE_TOKEN)
+
+    first = main(["--data-dir", str(synced), "sync", "--once", "--page-size", "50"])
+    out, err = capsys.readouterr()
+    fresh = sim.issue_tokens()
+    monkeypatch.setenv("GIVEAWAY_DESK_TIKTOK_ACCESS_TOKEN", fresh["access_token"])
+    monkeypatch.setenv("GIVEAWAY_DESK_TIKTOK_REFRESH_TOKEN", fresh["refresh_token"])
+    second = main(["--data-dir", str(synced), "sync", "--once", "--page-size", "50"])
+    main(["--data-dir", str(imported), "import-orders", str(payload)])
+
+    assert first == 1 and "Before the failure: 2 page(s)" in out
+    assert "authorize" in err.lower() or "36004005" in err
+    assert second == 0
+    assert queue_ids(synced, capsys) == queue_ids(imported, capsys)
 
 
 def test_a_refused_sync_fails_with_a_sentence(

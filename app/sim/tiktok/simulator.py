@@ -181,6 +181,11 @@ class TikTokShopSim:
             for token in self._access:
                 self._access[token] = past
 
+    def revoke_refresh_tokens(self) -> None:
+        """Forget every refresh token, as when the seller's authorization ends."""
+        with self._lock:
+            self._refresh.clear()
+
     def seed_orders(self, orders: Iterable[Json]) -> None:
         """Add or replace 202309-shaped orders, with their packages and products."""
         with self._lock:
