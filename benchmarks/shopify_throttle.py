@@ -43,9 +43,11 @@ class SimulatedClock:
         self.value = 0.0
 
     def now(self) -> float:
+        """The simulated time."""
         return self.value
 
     def sleep(self, seconds: float) -> None:
+        """Jump forward ``seconds``."""
         self.value += max(0.0, seconds)
 
 
@@ -105,6 +107,7 @@ def run(count: int, *, real_time: bool) -> None:
 
 
 def main() -> None:
+    """Run both measurements."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--real-count", type=int, default=40)

@@ -65,6 +65,7 @@ class _Walker:
     def selection_cost(
         self, parent: Any, selection_set: SelectionSetNode | None
     ) -> int:
+        """Cost of everything selected on an object of type ``parent``."""
         if selection_set is None:
             return 0
         total = 0
@@ -83,6 +84,7 @@ class _Walker:
         return total
 
     def field_cost(self, parent: Any, node: FieldNode) -> int:
+        """Cost of one field of ``parent``, with what it selects."""
         fields = getattr(parent, "fields", None)
         if not fields or node.name.value not in fields:
             return 0

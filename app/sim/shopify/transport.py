@@ -72,9 +72,12 @@ class LoopbackServer:
 
 def _handler_for(simulator: ShopifySimulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        """Hands each request to the simulator and writes its answer."""
+
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            """Answer a POST (GraphQL or the token endpoint)."""
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             try:
@@ -91,11 +94,13 @@ def _handler_for(simulator: ShopifySimulator) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(answer.body)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            """Nothing is served by GET."""
             self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            """Send http.server's access log to our logger, at DEBUG."""
             logger.debug("shopify-sim: %s", format % args)
 
     return Handler
