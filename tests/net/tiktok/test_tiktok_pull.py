@@ -104,3 +104,17 @@ def test_an_order_updated_after_a_pull_comes_back_in_the_next() -> None:
     ids = [order["id"] for page in again for order in page.orders]
     assert ids == ["579200000000000005"]
     assert again[0].orders[0]["tracking_number"] == "TRK5"
+
+
+def test_ten_thousand_orders_come_over_loopback_in_one_hundred_pages() -> None:
+    big = make_sim(make_orders(10_000, NOW - 20_000, step_s=1))
+    with (
+        SimServer(big) as server,
+        connect(big, authorized_store(big), base_url=server.base_url) as tiktok,
+    ):
+        pages = list(pull_orders(tiktok, None))
+
+    ids = [order["id"] for page in pages for order in page.orders]
+    assert len(pages) == 100
+    assert len(ids) == len(set(ids)) == 10_000
+    assert big.calls_by_route["order_search"] == 100
