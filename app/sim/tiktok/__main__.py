@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from app.sim.demo_store import DEFAULT_SEED, build_demo_store
+from app.sim.tiktok.faults import TokenBucket
 from app.sim.tiktok.seed import seed_demo_store
 from app.sim.tiktok.server import SimServer
 from app.sim.tiktok.simulator import SimShop, TikTokShopSim
@@ -36,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--latency", type=float, default=0.0, metavar="S", help="delay per answer"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        metavar="QPS",
+        help="rate limit in calls per second (429 with Retry-After beyond it)",
+    )
     return parser
 
 
@@ -47,6 +55,9 @@ def build_sim(args: argparse.Namespace) -> TikTokShopSim:
     seed_demo_store(sim, store.orders)
     sim.faults.server_error_every = args.fail_every
     sim.faults.latency_s = args.latency
+    if args.rate > 0:
+        burst = max(1, int(args.rate * 2))
+        sim.rate_limit = TokenBucket(args.rate, burst, sim.clock)
     return sim
 
 

@@ -51,3 +51,18 @@ def test_the_module_serves_the_demo_shop_over_loopback() -> None:
     assert url.startswith("http://127.0.0.1:")
     assert page.total_count == 30 == len(page.orders)
     assert httpx.URL(url).port != 0
+
+
+def test_demo_options_set_region_faults_and_rate_limit() -> None:
+    from app.sim.tiktok.__main__ import _parser, build_sim
+
+    args = _parser().parse_args(
+        ["--orders", "5", "--region", "ID", "--fail-every", "4", "--rate", "2"]
+    )
+    sim = build_sim(args)
+
+    assert len(sim.orders) == 5
+    assert sim.shop.region == "ID"
+    assert sim.faults.server_error_every == 4
+    assert sim.rate_limit is not None
+    assert [sim.rate_limit.take() for _ in range(5)][-1] == 1
