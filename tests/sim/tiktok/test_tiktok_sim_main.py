@@ -10,6 +10,7 @@ import httpx
 from app.domain.credentials import MemoryCredentialStore, Secret
 from app.net.tiktok import TikTokConfig, TikTokShopClient
 from app.net.tiktok import credentials as names
+from app.sim.tiktok.__main__ import _parser, build_sim
 
 
 def read_exports(process: subprocess.Popen[str]) -> dict[str, str]:
@@ -54,8 +55,6 @@ def test_the_module_serves_the_demo_shop_over_loopback() -> None:
 
 
 def test_demo_options_set_region_faults_and_rate_limit() -> None:
-    from app.sim.tiktok.__main__ import _parser, build_sim
-
     args = _parser().parse_args(
         ["--orders", "5", "--region", "ID", "--fail-every", "4", "--rate", "2"]
     )
