@@ -38,6 +38,17 @@ SUPPORTED_VERSIONS = ("2026-01", "2026-04", "2026-07", "2026-10")
 #: Shopify refuses any single query above this cost, whatever the bucket holds.
 MAX_SINGLE_QUERY_COST = 1000
 TOKEN_LIFETIME_SECONDS = 86399
+#: The access scope each served root field needs (a write scope grants read).
+REQUIRED_SCOPES = {
+    "productVariants": "read_products",
+    "locations": "read_locations",
+    "inventoryItem": "read_inventory",
+    "orders": "read_orders",
+    "order": "read_orders",
+    "inventoryAdjustQuantities": "write_inventory",
+    "fulfillmentCreate": "write_merchant_managed_fulfillment_orders",
+    "orderCreate": "write_orders",
+}
 _INVALID_TOKEN = (
     "[API] Invalid API key or access token (unrecognized login or wrong password)"
 )
@@ -297,6 +308,13 @@ class ShopifySimulator:
                 }
                 return _json(self.settings.throttle_status, body, version)
             self.state.counters.points_charged += cost
+            denied = self._denied(operation)
+            if denied is not None:
+                return _json(
+                    200,
+                    {**denied, "extensions": {"cost": self._cost(cost, cost)}},
+                    version,
+                )
             result = self._execute(document, operation, variables)
             result["extensions"] = {"cost": self._cost(cost, cost)}
 
@@ -328,6 +346,36 @@ class ShopifySimulator:
         if outcome.errors:
             result["errors"] = [dict(e.formatted) for e in outcome.errors]
         return result
+
+    def _denied(self, operation: OperationDefinitionNode) -> dict[str, Any] | None:
+        # Shopify answers a missing scope with ACCESS_DENIED and a null field.
+        granted = {s.strip() for s in self.settings.scope.split(",")}
+        granted |= {
+            "read_" + s.removeprefix("write_")
+            for s in granted
+            if s.startswith("write_")
+        }
+        for selection in operation.selection_set.selections:
+            name = getattr(getattr(selection, "name", None), "value", "")
+            needed = REQUIRED_SCOPES.get(name)
+            if needed is None or needed in granted:
+                continue
+            return {
+                "data": {name: None},
+                "errors": [
+                    {
+                        "message": f"Access denied for {name} field. Required access: "
+                        f"`{needed}` access scope.",
+                        "path": [name],
+                        "extensions": {
+                            "code": "ACCESS_DENIED",
+                            "documentation": "https://shopify.dev/api/usage/access-scopes",
+                            "requiredAccess": f"`{needed}` access scope.",
+                        },
+                    }
+                ],
+            }
+        return None
 
     def _cost(self, requested: int, actual: int | None) -> dict[str, Any]:
         return {

@@ -205,3 +205,13 @@ def test_an_unreachable_shop_is_reported_as_unavailable(shop: Shop) -> None:
         pytest.raises(ShopifyUnavailableError, match="could not be reached"),
     ):
         client.run("Locations", {"first": 5}, resend_if_lost=False)
+
+
+def test_a_missing_scope_names_the_scope_to_grant() -> None:
+    shop = make_shop(scope="read_products,write_inventory")
+
+    with connect(shop) as client, pytest.raises(ShopifyForbiddenError) as denied:
+        list_locations(client)
+
+    assert "read_locations" in str(denied.value)
+    assert "Reinstall the app" in str(denied.value)
