@@ -36,6 +36,7 @@ from app.net.tiktok.errors import (
     TikTokTimeoutError,
     TikTokUnavailableError,
     TokenExpiredError,
+    UnknownShippingProviderError,
     error_for,
 )
 from app.net.tiktok.log_redaction import install_log_redaction
@@ -139,6 +140,9 @@ class TikTokShopClient:
         self._token_lock = threading.Lock()
         # Learnt once per run: the shop's region refuses "mark package as shipped".
         self._mark_shipped_refused = False
+        # Carrier lists per delivery option; they change rarely, and a ship
+        # button should not wait for the same list twice.
+        self._providers: dict[str, list[ShippingProvider]] = {}
 
     def close(self) -> None:
         """Close the HTTP clients; the app calls this at shutdown."""
@@ -404,6 +408,24 @@ class TikTokShopClient:
             ShippingProvider(id=str(item.get("id", "")), name=str(item.get("name", "")))
             for item in data.get("shipping_providers") or []
         ]
+
+    def provider_id_for(self, delivery_option_id: str, name: str) -> str:
+        """The ``shipping_provider_id`` of carrier ``name`` (case ignored).
+
+        Provider ids differ per region and delivery option, so they are looked
+        up by the carrier's TikTok name in the option's list (fetched once).
+        """
+        providers = self._providers.get(delivery_option_id)
+        if providers is None:
+            providers = self.shipping_providers(delivery_option_id)
+            self._providers[delivery_option_id] = providers
+        wanted = name.strip().casefold()
+        for provider in providers:
+            if provider.name.strip().casefold() == wanted:
+                return provider.id
+        raise UnknownShippingProviderError(
+            name, delivery_option_id, [p.name for p in providers]
+        )
 
     def package_detail(self, package_id: str) -> Json:
         """One package as TikTok has it now: status, tracking number, carrier."""

@@ -120,6 +120,18 @@ class NotOwnedError(TikTokRejectedError):
     """The order or package does not belong to this seller (21008111)."""
 
 
+class UnknownShippingProviderError(TikTokError):
+    """No carrier of that name is offered for the order's delivery option."""
+
+    def __init__(self, name: str, delivery_option_id: str, offered: list[str]) -> None:
+        self.name = name
+        self.offered = offered
+        super().__init__(
+            f"TikTok offers no carrier named {name!r} for delivery option "
+            f"{delivery_option_id}; it offers: {', '.join(offered) or 'none'}"
+        )
+
+
 class ShippedWithOtherTrackingError(TikTokError):
     """The package already left with a different tracking number than ours."""
 

@@ -51,6 +51,9 @@ DEFAULT_PROVIDERS: Final = (
     {"id": "6617675021119438849", "name": "USPS"},
     {"id": "6617675021119438850", "name": "UPS"},
     {"id": "6617675021119438851", "name": "FedEx"},
+    {"id": "6617675021119438852", "name": "DHL Express"},
+    {"id": "6617675021119438853", "name": "Amazon Logistics"},
+    {"id": "6617675021119438854", "name": "OnTrac"},
 )
 # Leading bytes that make every page token start with "+/+/" once encoded, so
 # clients that forget to percent-encode it are caught on the first page.

@@ -22,6 +22,7 @@ from app.net.tiktok.errors import (
     ShippedWithOtherTrackingError,
     TikTokRejectedError,
     TikTokUnavailableError,
+    UnknownShippingProviderError,
 )
 from app.sim.tiktok import Fault, SimServer, SimShop, TikTokShopSim
 from tests.utils.tiktok_orders import make_orders
@@ -441,3 +442,15 @@ def test_missing_credentials_are_listed_together(sim) -> None:
 
     with connect(sim, store) as tiktok:
         assert tiktok.missing_credentials() == [names.APP_SECRET, names.ACCESS_TOKEN]
+
+
+def test_carrier_names_are_turned_into_provider_ids_once_per_option(
+    sim, client
+) -> None:
+    fedex = client.provider_id_for("7200000000000000011", "fedex")
+    ups = client.provider_id_for("7200000000000000011", " UPS ")
+
+    with pytest.raises(UnknownShippingProviderError, match="USPS"):
+        client.provider_id_for("7200000000000000011", "Pigeon Post")
+    assert (fedex, ups) == ("6617675021119438851", "6617675021119438850")
+    assert sim.calls_by_route["shipping_providers"] == 1
