@@ -511,25 +511,37 @@ class TikTokShopClient:
             except _FINAL_SHIP_ERRORS:
                 raise
             except TikTokError as error:
-                # The request may have shipped the package even though we saw an
-                # error (a lost answer, a timeout): look before sending again.
-                logger.warning(
-                    "Shipping order %s: request %d failed; reading it back",
-                    order_id,
-                    send,
-                    exc_info=True,
-                )
                 last_error = error
-                found = self._read_shipment(order_id, package_id)
-                if found.tracking_number:
-                    return self._outcome(order_id, found, tracking_number, True)
-                if not error.transient:
-                    raise
+                earlier = self._shipped_despite(error, order_id, package_id, send)
+                if earlier is not None:
+                    return self._outcome(order_id, earlier, tracking_number, True)
                 continue
             found = self._read_shipment(order_id, package_id)
             return self._outcome(order_id, found, tracking_number, False)
         assert last_error is not None
         raise last_error
+
+    def _shipped_despite(
+        self, error: TikTokError, order_id: str, package_id: str, send: int
+    ) -> _Shipment | None:
+        """After a failed send: the shipment if it left anyway, ``None`` to resend.
+
+        The request may have shipped the package even though we saw an error (a
+        lost answer, a timeout), so we look before sending again. A refusal that
+        did not ship it is raised: sending it again would be refused again.
+        """
+        logger.warning(
+            "Shipping order %s: request %d failed; reading it back",
+            order_id,
+            send,
+            exc_info=True,
+        )
+        found = self._read_shipment(order_id, package_id)
+        if found.tracking_number:
+            return found
+        if not error.transient:
+            raise error
+        return None
 
     def _send_ship(
         self,

@@ -454,3 +454,13 @@ def test_carrier_names_are_turned_into_provider_ids_once_per_option(
         client.provider_id_for("7200000000000000011", "Pigeon Post")
     assert (fedex, ups) == ("6617675021119438851", "6617675021119438850")
     assert sim.calls_by_route["shipping_providers"] == 1
+
+
+def test_a_refused_ship_request_is_not_sent_again(sim, client) -> None:
+    with pytest.raises(TikTokRejectedError) as caught:
+        client.ship(ORDER_ID, PACKAGE_ID, "9400100000000000000001", "no-such-carrier")
+
+    assert caught.value.code == 21009006
+    assert sim.calls_by_route["mark_shipped"] == 1
+    assert sim.calls_by_route["package_detail"] == 1, "it looked before giving up"
+    assert sim.ship_calls_effective[ORDER_ID] == 0
