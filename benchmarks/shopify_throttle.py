@@ -76,7 +76,7 @@ def run(count: int, *, real_time: bool) -> None:
         for n in range(count):
             take_units(
                 client,
-                StockTake(
+                StockTake.one(
                     variant.inventory_item_id,
                     location.id,
                     1,

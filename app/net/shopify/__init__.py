@@ -29,6 +29,7 @@ from app.net.shopify.config import API_VERSION, ShopifyConfig
 from app.net.shopify.locations import list_locations
 from app.net.shopify.models import (
     FulfilmentResult,
+    ShipmentItem,
     ShopifyLocation,
     ShopifyOrder,
     ShopifyVariant,
@@ -43,12 +44,18 @@ from app.net.shopify.orders import (
     fulfil_order,
 )
 from app.net.shopify.shipping import ShipmentOutcome, ShopifyShipment, ship_in_shopify
-from app.net.shopify.stock import StockTake, take_units, tiktok_order_reference
+from app.net.shopify.stock import (
+    StockLine,
+    StockTake,
+    take_units,
+    tiktok_order_reference,
+)
 
 __all__ = [
     "API_VERSION",
     "CatalogSummary",
     "FulfilmentResult",
+    "ShipmentItem",
     "ShipmentOutcome",
     "ShopifyClient",
     "ShopifyConfig",
@@ -57,6 +64,7 @@ __all__ = [
     "ShopifyShipment",
     "ShopifyVariant",
     "StockAttempt",
+    "StockLine",
     "StockResult",
     "StockTake",
     "TrackingInfo",

@@ -52,6 +52,15 @@ class ShopifyOrder:
 
 
 @dataclass(frozen=True)
+class ShipmentItem:
+    """One catalog variant in a parcel, with its inventory item."""
+
+    variant_id: str
+    inventory_item_id: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
 class TrackingInfo:
     """A parcel's tracking as Shopify takes it."""
 
@@ -80,14 +89,21 @@ class StockAttempt:
     """
 
     idempotency_key: str
-    change_from_quantity: int
+    #: ``available`` as read before this attempt, one per line of the take.
+    change_from_quantities: tuple[int, ...]
     number: int = 1
 
 
 @dataclass(frozen=True)
 class StockResult:
-    """Units taken and the quantity Shopify reports afterwards."""
+    """Units taken and the quantities Shopify reports afterwards."""
 
     adjustment_group_id: str
-    quantity_after: int | None
+    #: ``available`` after the change, one per line (``None`` if not given).
+    quantities_after: tuple[int | None, ...]
     attempts: tuple[StockAttempt, ...] = field(default=())
+
+    @property
+    def quantity_after(self) -> int | None:
+        """``available`` after the change, for a one-line take."""
+        return self.quantities_after[0] if self.quantities_after else None

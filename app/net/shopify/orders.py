@@ -23,7 +23,12 @@ from app.net.shopify.errors import (
     ShopifyOutcomeUnknownError,
     ShopifyUserError,
 )
-from app.net.shopify.models import FulfilmentResult, ShopifyOrder, TrackingInfo
+from app.net.shopify.models import (
+    FulfilmentResult,
+    ShipmentItem,
+    ShopifyOrder,
+    TrackingInfo,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +144,7 @@ class ZeroOrderRequest:
     """A $0 Shopify order standing for one TikTok giveaway or sample."""
 
     tiktok_order_id: str
-    variant_id: str
-    quantity: int
+    items: tuple[ShipmentItem, ...]
     currency: str
     kind: str = "giveaway"
     #: True: Shopify takes the stock as the order is created (then adjust nothing).
@@ -204,11 +208,12 @@ def _order_variables(request: ZeroOrderRequest) -> dict[str, Any]:
         "order": {
             "lineItems": [
                 {
-                    "variantId": request.variant_id,
-                    "quantity": request.quantity,
+                    "variantId": item.variant_id,
+                    "quantity": item.quantity,
                     "priceSet": zero,
                     "requiresShipping": True,
                 }
+                for item in request.items
             ],
             "financialStatus": "PAID",
             "currency": request.currency,

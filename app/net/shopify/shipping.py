@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.net.shopify.client import ShopifyClient
-from app.net.shopify.models import StockAttempt, TrackingInfo
+from app.net.shopify.models import ShipmentItem, StockAttempt, TrackingInfo
 from app.net.shopify.orders import (
     FREE_SAMPLE_TAG,
     ZeroOrderRequest,
@@ -25,7 +25,12 @@ from app.net.shopify.orders import (
     find_twin_order,
     fulfil_order,
 )
-from app.net.shopify.stock import StockTake, take_units, tiktok_order_reference
+from app.net.shopify.stock import (
+    StockLine,
+    StockTake,
+    take_units,
+    tiktok_order_reference,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +41,8 @@ class ShopifyShipment:
 
     tiktok_order_id: str
     kind: str
-    variant_id: str
-    inventory_item_id: str
+    items: tuple[ShipmentItem, ...]
     location_id: str
-    quantity: int
     tracking: TrackingInfo
     idempotency_key: str
     currency: str = "USD"
@@ -89,9 +92,11 @@ def ship_in_shopify(
     stock = take_units(
         client,
         StockTake(
-            inventory_item_id=shipment.inventory_item_id,
             location_id=shipment.location_id,
-            quantity=shipment.quantity,
+            lines=tuple(
+                StockLine(item.inventory_item_id, item.quantity)
+                for item in shipment.items
+            ),
             reference_document_uri=tiktok_order_reference(shipment.tiktok_order_id),
             idempotency_key=shipment.idempotency_key,
         ),
@@ -104,8 +109,7 @@ def ship_in_shopify(
 def _order_request(shipment: ShopifyShipment) -> ZeroOrderRequest:
     return ZeroOrderRequest(
         tiktok_order_id=shipment.tiktok_order_id,
-        variant_id=shipment.variant_id,
-        quantity=shipment.quantity,
+        items=shipment.items,
         currency=shipment.currency,
         kind=shipment.kind,
         decrement_stock=True,

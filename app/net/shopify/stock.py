@@ -43,16 +43,40 @@ def tiktok_order_reference(order_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class StockTake:
-    """Units to take off one item at one location, for one shipment."""
+class StockLine:
+    """Units of one inventory item."""
 
     inventory_item_id: str
-    location_id: str
     quantity: int
+
+
+@dataclass(frozen=True)
+class StockTake:
+    """Units to take off at one location for one shipment, in one change."""
+
+    location_id: str
+    lines: tuple[StockLine, ...]
     reference_document_uri: str
     #: The outbox entry's key; the same shipment must always bring the same key.
     idempotency_key: str
     reason: str = REASON_GIVEAWAY
+
+    @classmethod
+    def one(
+        cls,
+        inventory_item_id: str,
+        location_id: str,
+        quantity: int,
+        reference_document_uri: str,
+        idempotency_key: str,
+    ) -> StockTake:
+        """A take of a single item, the usual giveaway or sample."""
+        return cls(
+            location_id,
+            (StockLine(inventory_item_id, quantity),),
+            reference_document_uri,
+            idempotency_key,
+        )
 
 
 def take_units(
@@ -62,13 +86,13 @@ def take_units(
     resume: StockAttempt | None = None,
     record_attempt: Callable[[StockAttempt], None] | None = None,
 ) -> StockResult:
-    """Take ``take.quantity`` units off ``available``; never twice.
+    """Take every line's units off ``available`` in one change; never twice.
 
     ``record_attempt`` is called with each attempt before it is sent, so the
     caller can keep it; after a crash, pass the last one back as ``resume``.
     """
-    if take.quantity <= 0:
-        raise ValueError("quantity to take must be positive")
+    if not take.lines or any(line.quantity <= 0 for line in take.lines):
+        raise ValueError("a stock take needs lines with positive quantities")
     attempts: list[StockAttempt] = []
     waits = 0
     attempt = resume or _new_attempt(client, take, 1, record_attempt)
@@ -92,8 +116,8 @@ def take_units(
             and attempt.number <= _MAX_STALE_RETRIES
         ):
             logger.info(
-                "Stock of %s changed since it was read; reading again",
-                take.inventory_item_id,
+                "Stock changed since it was read (%s); reading again",
+                take.reference_document_uri,
             )
             attempt = _new_attempt(client, take, attempt.number + 1, record_attempt)
             continue
@@ -150,16 +174,20 @@ def _new_attempt(
     number: int,
     record: Callable[[StockAttempt], None] | None,
 ) -> StockAttempt:
-    available = read_available(client, take.inventory_item_id, take.location_id)
-    if available < take.quantity:
-        # The clerk holds the unit in hand; Shopify's count is what is wrong.
-        logger.warning(
-            "Shopify shows %d available of %s but %d are being shipped",
-            available,
-            take.inventory_item_id,
-            take.quantity,
-        )
-    attempt = StockAttempt(attempt_key(take.idempotency_key, number), available, number)
+    quantities = []
+    for line in take.lines:
+        available = read_available(client, line.inventory_item_id, take.location_id)
+        if available < line.quantity:
+            # The clerk holds the unit in hand; Shopify's count is what is wrong.
+            logger.warning(
+                "Shopify shows %d available of %s but %d are being shipped",
+                available,
+                line.inventory_item_id,
+                line.quantity,
+            )
+        quantities.append(available)
+    key = attempt_key(take.idempotency_key, number)
+    attempt = StockAttempt(key, tuple(quantities), number)
     if record is not None:
         record(attempt)
     return attempt
@@ -176,11 +204,14 @@ def _send(
             "referenceDocumentUri": take.reference_document_uri,
             "changes": [
                 {
-                    "delta": -take.quantity,
-                    "changeFromQuantity": attempt.change_from_quantity,
-                    "inventoryItemId": take.inventory_item_id,
+                    "delta": -line.quantity,
+                    "changeFromQuantity": change_from,
+                    "inventoryItemId": line.inventory_item_id,
                     "locationId": take.location_id,
                 }
+                for line, change_from in zip(
+                    take.lines, attempt.change_from_quantities, strict=True
+                )
             ],
         },
     }
@@ -207,12 +238,13 @@ def _no_result() -> list[GraphQLProblem]:
 
 
 def _result(group: dict[str, Any], attempts: list[StockAttempt]) -> StockResult:
-    after = None
-    for change in group.get("changes") or []:
-        if change.get("name") == "available":
-            after = change.get("quantityAfterChange")
+    after = tuple(
+        change.get("quantityAfterChange")
+        for change in group.get("changes") or []
+        if change.get("name") == "available"
+    )
     return StockResult(
         adjustment_group_id=str(group["id"]),
-        quantity_after=after,
+        quantities_after=after,
         attempts=tuple(attempts),
     )

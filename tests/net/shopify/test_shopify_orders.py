@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.net.shopify import (
+    ShipmentItem,
     ShopifyShipment,
     TrackingInfo,
     ZeroOrderRequest,
@@ -51,10 +52,8 @@ def _shipment(
     return ShopifyShipment(
         tiktok_order_id=order_id,
         kind="sample",
-        variant_id=variant.id,
-        inventory_item_id=variant.inventory_item_id,
+        items=(ShipmentItem(variant.id, variant.inventory_item_id),),
         location_id=shop.location_id,
-        quantity=1,
         tracking=USPS,
         idempotency_key=f"outbox-{order_id}",
         **extra,  # type: ignore[arg-type]
@@ -128,7 +127,8 @@ def test_lost_order_create_answer_finds_the_order_instead_of_making_two(
     # Shopify's order search sees a new order only a few seconds later.
     shop, serum = serum_in_lagging_shop
     shop.sim.faults.append(Fault("lose_response", "orderCreate"))
-    request = ZeroOrderRequest("T-8001", serum.id, 1, "USD", kind="giveaway")
+    item = ShipmentItem(serum.id, serum.inventory_item_id)
+    request = ZeroOrderRequest("T-8001", (item,), "USD", kind="giveaway")
 
     with connect(shop) as client:
         order = create_zero_order(client, request)
@@ -225,3 +225,33 @@ def test_sample_twin_known_only_by_attribute_is_found_by_the_tag_scan() -> None:
     assert outcome.order_id == twin.id
     assert shop.sim.state.counters.adjustments[serum.inventory_item_id] == 0
     assert shop.sim.state.counters.fulfilments[twin.id] == 1
+
+
+def test_two_item_giveaway_becomes_one_zero_order_with_two_lines(
+    shop: Shop, serum: SimVariant
+) -> None:
+    mug = shop.sim.state.add_variant(sku="MUG", stock={shop.location_id: 5})
+    shipment = ShopifyShipment(
+        tiktok_order_id="T-2L",
+        kind="giveaway",
+        items=(
+            ShipmentItem(serum.id, serum.inventory_item_id),
+            ShipmentItem(mug.id, mug.inventory_item_id, quantity=2),
+        ),
+        location_id=shop.location_id,
+        tracking=USPS,
+        idempotency_key="outbox-2l",
+        create_order_when_missing=True,
+    )
+
+    with connect(shop) as client:
+        outcome = ship_in_shopify(client, shipment)
+
+    order = shop.sim.state.orders[outcome.order_id or ""]
+    assert [(line.sku, line.total) for line in order.fulfillment_orders[0].lines] == [
+        ("TT-SERUM-30ML", 1),
+        ("MUG", 2),
+    ]
+    assert order.total == "0.00"
+    assert shop.sim.state.counters.fulfilments[order.id] == 1
+    assert shop.sim.state.available(mug.inventory_item_id, shop.location_id) == 3

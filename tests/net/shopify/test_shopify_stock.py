@@ -10,6 +10,7 @@ import pytest
 from app.domain.credentials import MemoryCredentialStore, Secret
 from app.net.shopify import (
     StockAttempt,
+    StockLine,
     StockTake,
     auth,
     open_client,
@@ -38,7 +39,7 @@ def _serum(shop: Shop, available: int = 97) -> str:
 
 
 def _take(shop: Shop, item: str, key: str = "outbox-7f3a") -> StockTake:
-    return StockTake(
+    return StockTake.one(
         inventory_item_id=item,
         location_id=shop.location_id,
         quantity=1,
@@ -128,7 +129,7 @@ def test_stock_moved_by_a_sale_is_read_again_with_a_new_key(shop: Shop) -> None:
 
     assert shop.sim.state.available(item, shop.location_id) == 94
     assert shop.sim.state.counters.units_adjusted[item] == 1
-    assert [a.change_from_quantity for a in attempts] == [97, 95]
+    assert [a.change_from_quantities for a in attempts] == [(97,), (95,)]
     assert attempts[0].idempotency_key != attempts[1].idempotency_key
     assert len(result.attempts) == 2
 
@@ -170,7 +171,7 @@ def test_a_slow_answer_resent_meanwhile_still_takes_one_unit() -> None:
         with open_client(config, store, transport=httpx.HTTPTransport()) as client:
             take_units(
                 client,
-                StockTake(
+                StockTake.one(
                     item, location.id, 1, tiktok_order_reference("T-S"), "k-slow"
                 ),
             )
@@ -179,3 +180,22 @@ def test_a_slow_answer_resent_meanwhile_still_takes_one_unit() -> None:
     assert sim.state.counters.units_adjusted[item] == 1
     assert sim.state.counters.idempotent_replays == 1
     assert sim.state.available(item, location.id) == 4
+
+
+def test_a_parcel_of_two_items_is_one_change_taken_once(shop: Shop) -> None:
+    serum, mug = _serum(shop), _serum(shop, available=4)
+    take = StockTake(
+        location_id=shop.location_id,
+        lines=(StockLine(serum, 1), StockLine(mug, 2)),
+        reference_document_uri=tiktok_order_reference("T-2ITEMS"),
+        idempotency_key="outbox-2items",
+    )
+    shop.sim.faults.append(Fault("lose_response", "inventoryAdjustQuantities"))
+
+    with connect(shop) as client:
+        result = take_units(client, take)
+
+    assert result.quantities_after == (96, 2)
+    assert len(shop.sim.state.adjustment_groups) == 1
+    assert shop.sim.state.counters.units_adjusted[serum] == 1
+    assert shop.sim.state.counters.units_adjusted[mug] == 2

@@ -20,7 +20,7 @@ def _takes(shop: Shop, count: int) -> tuple[str, list[StockTake]]:
         sku="GIVEAWAY-MUG", stock={shop.location_id: 1000}
     )
     takes = [
-        StockTake(
+        StockTake.one(
             inventory_item_id=variant.inventory_item_id,
             location_id=shop.location_id,
             quantity=1,
