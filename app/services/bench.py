@@ -157,7 +157,7 @@ class Bench:
     def queue_ids(self, query: QueueQuery) -> list[int]:
         """The ids of the shipments a query lists, in display order."""
         states = query.states if query.states is not None else OPEN_STATES
-        statement = queue_sql.queue_ids_statement(
+        statements = queue_sql.queue_id_statements(
             text=query.text,
             states=[state.value for state in states],
             kind=query.kind.value if query.kind else None,
@@ -165,7 +165,7 @@ class Bench:
             descending=query.descending,
         )
         with self.engine.connect() as connection:
-            return queue_sql.fetch_ids(connection, statement)
+            return queue_sql.fetch_ids(connection, statements, query.limit)
 
     def queue_rows(self, ids: Sequence[int]) -> dict[int, QueueRow]:
         """The display rows of the given shipments, keyed by id."""

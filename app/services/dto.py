@@ -40,6 +40,16 @@ class QueueQuery:
     sort: QueueColumn = QueueColumn.SHIP_BY
     descending: bool = False
 
+    @property
+    def limit(self) -> int | None:
+        """How many shipments a search lists at most (``None``: all of them)."""
+        return SEARCH_LIMIT if self.text.strip() else None
+
+
+#: A search lists at most this many shipments, the most urgent first; nobody
+#: reads further, and typing one more character narrows it.
+SEARCH_LIMIT = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class QueueRow:

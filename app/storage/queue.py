@@ -58,15 +58,21 @@ def search_pattern(text: str) -> str | None:
     return f"%{escaped}%"
 
 
-def queue_ids_statement(
+def queue_id_statements(
     *,
     text: str,
     states: Collection[str],
     kind: str | None,
     sort: str,
     descending: bool,
-) -> sa.Select[Any]:
-    """The SELECT that lists matching shipment ids in display order."""
+) -> list[sa.Select[Any]]:
+    """The SELECTs whose results, one after the other, list the queue's ids.
+
+    Shipments with no value in the sort column always come last. For the
+    deadline, the usual order, that takes two statements: each walks the
+    queue index in order, where one "NULLS LAST" statement would have to sort
+    every match first.
+    """
     statement = sa.select(_c.id).where(_c.state.in_(sorted(states)))
     if kind is not None:
         statement = statement.where(_c.kind == kind)
@@ -76,13 +82,56 @@ def queue_ids_statement(
 
     column = SORT_COLUMNS[sort]
     ordered = column.desc() if descending else column.asc()
-    # Shipments with no deadline (or no tracking yet) go last either way.
-    return statement.order_by(ordered.nulls_last(), _c.id)
+    if sort != "ship_by":
+        return [statement.order_by(ordered.nulls_last(), _c.id)]
+    ids = _c.id.desc() if descending else _c.id.asc()
+    return [
+        statement.where(column.is_not(None)).order_by(ordered, ids),
+        statement.where(column.is_(None)).order_by(_c.id),
+    ]
 
 
-def fetch_ids(connection: Connection, statement: sa.Select[Any]) -> list[int]:
-    """Run a queue statement and return its ids as a plain list."""
-    return list(connection.execute(statement).scalars())
+def fetch_ids(
+    connection: Connection,
+    statements: Sequence[sa.Select[Any]],
+    limit: int | None = None,
+) -> list[int]:
+    """Run the queue statements and return their ids, in order, as one list.
+
+    With a ``limit`` the database stops walking the index once it has found
+    that many, which keeps a one-letter search as quick as a precise one.
+    """
+    ids: list[int] = []
+    for statement in statements:
+        if limit is not None:
+            remaining = limit - len(ids)
+            if remaining <= 0:
+                break
+            statement = statement.limit(remaining)
+        ids.extend(_plain_ids(connection, statement))
+    return ids
+
+
+def _plain_ids(connection: Connection, statement: sa.Select[Any]) -> list[int]:
+    """Run a one-column SELECT on the driver's own cursor.
+
+    A search can list tens of thousands of ids; SQLAlchemy's result objects
+    cost more per row than the query itself, and ids need none of their
+    processing.
+    """
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    if compiled.positiontup is not None:
+        parameters: Any = tuple(compiled.params[name] for name in compiled.positiontup)
+    else:
+        parameters = compiled.params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), parameters)
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def fetch_rows(connection: Connection, ids: Sequence[int]) -> list[sa.Row[Any]]:

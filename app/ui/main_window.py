@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from app.domain.shipments import (
     MATCHABLE_STATES,
     OPEN_STATES,
     STATE_LABELS,
+    STATE_SHORT_LABELS,
     ShipmentKind,
     ShipmentState,
 )
@@ -44,9 +45,12 @@ from app.ui import tasks, theme
 from app.ui.detail_pane import DetailPane
 from app.ui.fulfil_dialog import FulfilDialog
 from app.ui.match_dialog import MatchDialog
+from app.ui.queue_delegate import QueueDelegate
 from app.ui.queue_model import COLUMNS, QueueModel
 
 logger = logging.getLogger(__name__)
+
+COUNTS_INTERVAL_MS = 60_000
 
 # (label, states) for the filter box; None means the open queue.
 STATE_FILTERS: tuple[tuple[str, frozenset[ShipmentState] | None], ...] = (
@@ -76,7 +80,7 @@ COLUMN_SAMPLES: dict[QueueColumn, str] = {
     QueueColumn.STATE: "Waiting to sync · on hold",
     QueueColumn.RECIPIENT: "Morgan Placeholder",
     QueueColumn.ITEM: "Lavender Soy Candle 12oz (Giveaway)",
-    QueueColumn.SKU: "CNDL-LAV-12",
+    QueueColumn.SKU: "ROLL-JAD-GRN0",
     QueueColumn.TRACKING: "9400100000000000123453",
 }
 
@@ -116,9 +120,24 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self._build_status_bar()
+        # The detail pane follows the selection one event-loop turn later, so
+        # a keystroke repaints the queue first and a burst of keystrokes loads
+        # only the last selection's detail.
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(0)
+        self._detail_timer.timeout.connect(self._show_selected_detail)
         self.model.query_changed.connect(self._on_model_query_changed)
         self.model.refresh()
         self.search.setFocus()
+
+        # Counting every state scans the whole table; do it after the first
+        # paint, after each save, and once a minute for deadlines that pass.
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setInterval(COUNTS_INTERVAL_MS)
+        self._counts_timer.timeout.connect(self.update_counts)
+        self._counts_timer.start()
+        QTimer.singleShot(0, self.update_counts)
 
     # --- building -------------------------------------------------------------
 
@@ -195,6 +214,7 @@ class MainWindow(QMainWindow):
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setModel(self.model)
+        table.setItemDelegate(QueueDelegate(self.model, table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -228,7 +248,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel()
-        self.statusBar().addPermanentWidget(self.counts_label)
+        self.listed_label = QLabel()
+        self.statusBar().addWidget(self.counts_label, 1)
+        self.statusBar().addPermanentWidget(self.listed_label)
         self.statusBar().setSizeGripEnabled(False)
 
     # --- queue ----------------------------------------------------------------
@@ -239,6 +261,9 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         if selected is not None:
             self.select_shipment(selected)
+        self._update_actions()
+        self._show_selected_detail()
+        self.update_counts()
 
     def selected_shipment_id(self) -> int | None:
         """The shipment selected in the queue, if any."""
@@ -268,14 +293,21 @@ class MainWindow(QMainWindow):
 
     def _on_model_query_changed(self) -> None:
         if self.model.rowCount() and not self.table.currentIndex().isValid():
+            # The selection handler shows the detail of the new current row.
             self.table.setCurrentIndex(self.model.index(0, 0))
-        self._show_selected_detail()
-        self._update_counts()
+        else:
+            self._on_current_changed()
+        listed = self.model.rowCount()
+        limit = self.model.query.limit
+        if limit is not None and listed >= limit:
+            self.listed_label.setText(f"First {listed:,} matches: type more to narrow")
+        else:
+            self.listed_label.setText(f"Listed: {listed:,}")
 
     def _on_selection_changed(
         self, _selected: QItemSelection, _old: QItemSelection
     ) -> None:
-        self._show_selected_detail()
+        self._on_current_changed()
 
     def _on_row_activated(self) -> None:
         row = self.model.queue_row(self.table.currentIndex().row())
@@ -286,27 +318,37 @@ class MainWindow(QMainWindow):
         elif row.state in FULFILLABLE_STATES:
             self.open_fulfil_dialog()
 
+    def _on_current_changed(self) -> None:
+        self._update_actions()
+        self._detail_timer.start()
+
     def _show_selected_detail(self) -> None:
+        self._detail_timer.stop()
         shipment_id = self.selected_shipment_id()
         detail = self.bench.detail(shipment_id) if shipment_id is not None else None
         self.detail.show_detail(detail, self._clock())
-        state = detail.row.state if detail else None
+
+    def _update_actions(self) -> None:
+        """Enable what the selected row allows (from the row the queue holds)."""
+        row = self.model.queue_row(self.table.currentIndex().row())
+        state = row.state if row else None
         self.match_action.setEnabled(state in MATCHABLE_STATES)
         self.match_button.setEnabled(state in MATCHABLE_STATES)
         can_fulfil = state in FULFILLABLE_STATES
         self.fulfil_action.setEnabled(can_fulfil)
         self.fulfil_button.setEnabled(can_fulfil)
 
-    def _update_counts(self) -> None:
+    def update_counts(self) -> None:
+        """Show how many shipments are in each state, and how many are late."""
+        self.model.forget_presentation()
         counts = self.bench.counts()
         late = self.bench.late_count(self._clock())
         parts = [
-            f"{STATE_LABELS[state]}: {counts[state]}"
+            f"{STATE_SHORT_LABELS[state]}: {counts[state]}"
             for state in ShipmentState
             if state in OPEN_STATES
         ]
         parts.append(f"LATE: {late}" if late else "Nothing late")
-        parts.append(f"Listed: {self.model.rowCount()}")
         self.counts_label.setText("   ·   ".join(parts))
 
     def _focus_search(self) -> None:

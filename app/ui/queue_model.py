@@ -51,6 +51,19 @@ COLUMNS: tuple[tuple[QueueColumn, str], ...] = (
 )
 
 
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.FontRole,
+        ShipmentIdRole,
+        StateRole,
+    }
+)
+
+
 class QueueSource(Protocol):
     """What the model needs from the bench."""
 
@@ -78,6 +91,7 @@ class QueueModel(QAbstractTableModel):
         self._query = QueueQuery()
         self._ids: list[int] = []
         self._rows: dict[int, QueueRow] = {}
+        self._cells: dict[int, dict[int, list[Any]]] = {}
 
     # --- queries --------------------------------------------------------------
 
@@ -97,6 +111,7 @@ class QueueModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._rows = {}
+        self._cells = {}
         self.endResetModel()
         self.query_changed.emit()
 
@@ -151,30 +166,34 @@ class QueueModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+        # A view asks for a dozen roles per cell on every paint; most of them we
+        # never answer, so turn those away before looking the row up.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        row = self.queue_row(index.row())
-        if row is None:
+        if not 0 <= index.column() < len(COLUMNS):
             return None
-        column = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole and column is QueueColumn.STATE:
-            return QBrush(QColor(theme.STATE_COLOURS[row.state].background))
-        late_deadline = column is QueueColumn.SHIP_BY and self._is_late(row)
-        if role == Qt.ItemDataRole.FontRole and late_deadline:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == ShipmentIdRole:
-            return row.shipment_id
-        if role == StateRole:
-            return row.state
-        return None
+        cells = self.presentation(index.row())
+        return None if cells is None else cells[role][index.column()]
+
+    def presentation(self, row: int) -> dict[int, list[Any]] | None:
+        """Every answered role of every column of ``row`` (what a paint needs)."""
+        shipment_id = self.shipment_id(row)
+        if shipment_id is None:
+            return None
+        cells = self._cells.get(shipment_id)
+        if cells is None:
+            queue_row = self.queue_row(row)
+            if queue_row is None:
+                return None
+            cells = self._cells[shipment_id] = self._present(queue_row)
+        return cells
+
+    def forget_presentation(self) -> None:
+        """Re-render every row (deadline texts age even when no data changes)."""
+        self._cells = {}
+        if self._ids:
+            last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def sort(
         self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
@@ -194,6 +213,32 @@ class QueueModel(QAbstractTableModel):
         )
 
     # --- presentation ---------------------------------------------------------
+
+    def _present(self, row: QueueRow) -> dict[int, list[Any]]:
+        """Every answered role of every column of a row, worked out once.
+
+        A paint asks for each role of each visible cell, and does so again on
+        every repaint; answering from this table keeps a keystroke's repaint
+        short.
+        """
+        columns = [column for column, _title in COLUMNS]
+        state_background = QBrush(QColor(theme.STATE_COLOURS[row.state].background))
+        bold = QFont()
+        bold.setBold(True)
+        late = self._is_late(row)
+        return {
+            Qt.ItemDataRole.DisplayRole: [self._display(row, c) for c in columns],
+            Qt.ItemDataRole.ToolTipRole: [self._tooltip(row, c) for c in columns],
+            Qt.ItemDataRole.ForegroundRole: [self._foreground(row, c) for c in columns],
+            Qt.ItemDataRole.BackgroundRole: [
+                state_background if c is QueueColumn.STATE else None for c in columns
+            ],
+            Qt.ItemDataRole.FontRole: [
+                bold if late and c is QueueColumn.SHIP_BY else None for c in columns
+            ],
+            ShipmentIdRole: [row.shipment_id] * len(columns),
+            StateRole: [row.state] * len(columns),
+        }
 
     def _display(self, row: QueueRow, column: QueueColumn) -> str:
         if column is QueueColumn.SHIP_BY:

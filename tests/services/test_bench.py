@@ -280,3 +280,32 @@ def test_everything_survives_reopening_the_data_folder(tmp_path: Path) -> None:
     assert actions[:3] == ["fulfilled", "state", "state"]
     assert {"imported", "matched", "fulfilled"} <= set(actions)
     again.close()
+
+
+def test_shipments_without_a_deadline_are_listed_last_either_way(bench: Bench) -> None:
+    undated = sample(order_id="NODATE")
+    for name in ("rts_sla_time", "shipping_due_time", "tts_sla_time"):
+        undated.pop(name, None)
+    early = sample(order_id="EARLY", update_time=NOW - 600)
+    later = sample(order_id="LATER", update_time=NOW)
+    bench.import_orders([undated, later, early], "test")
+
+    ascending = [row.order_id for row in bench.queue()]
+    descending = [row.order_id for row in bench.queue(QueueQuery(descending=True))]
+    assert ascending == ["EARLY", "LATER", "NODATE"]
+    assert descending == ["LATER", "EARLY", "NODATE"]
+
+
+def test_a_search_lists_the_most_urgent_matches_first_up_to_the_limit(
+    bench: Bench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.services.dto.SEARCH_LIMIT", 3)
+    orders = [sample(order_id=f"S{i}", update_time=NOW + i * 60) for i in range(5)]
+    bench.import_orders(orders, "test")
+
+    assert [row.order_id for row in bench.queue(QueueQuery(text="s"))] == [
+        "S0",
+        "S1",
+        "S2",
+    ]
+    assert len(bench.queue()) == 5, "without a search the whole queue is listed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from app.domain.shipments import ShipmentState
 from app.services.bench import Bench, Identity
@@ -37,10 +37,19 @@ def activate(qtbot, window: MainWindow) -> None:
         window.activateWindow()
 
 
+def settle(qtbot, window: MainWindow) -> None:
+    """Let the detail pane and the layouts catch up, as between two key presses."""
+    qtbot.waitUntil(lambda: not window._detail_timer.isActive(), timeout=2000)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+
+
 def search_for(qtbot, window: MainWindow, text: str) -> None:
+    """Type a search, then wait for the detail pane to follow the selection."""
     activate(qtbot, window)
     window.search.clear()
     qtbot.keyClicks(window.search, text)
+    qtbot.waitUntil(lambda: not window._detail_timer.isActive(), timeout=2000)
 
 
 def listed_states(window: MainWindow) -> list[ShipmentState]:
@@ -177,6 +186,8 @@ def _cramped(window: QWidget) -> list[str]:
         if not widget.isVisible() or not widget.text():
             continue
         if isinstance(widget, QLabel) and widget.wordWrap():
+            if widget.height() < widget.heightForWidth(widget.width()):
+                problems.append(f"wrapped QLabel {widget.text()[:40]!r}")
             continue
         hint = widget.minimumSizeHint()
         if widget.width() < hint.width() or widget.height() < hint.height():
@@ -190,6 +201,7 @@ def test_screenshots_show_nothing_cut_off(
     listing, order_ids = busiest_open_giveaway(demo_store)
     window = open_window(qtbot, demo_bench)
     window.table.setFocus()
+    settle(qtbot, window)
     assert window.model.rowCount() > 10
     assert _cramped(window) == []
     assert save_screenshot(window, "main-window", tmp_path).stat().st_size > 10_000

@@ -112,10 +112,9 @@ def upgrade() -> None:
     with op.batch_alter_table("shipment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_shipment_kind"), ["kind"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_shipment_ship_by"), ["ship_by"], unique=False
-        )
-        batch_op.create_index(
-            "ix_shipment_state_ship_by", ["state", "ship_by"], unique=False
+            "ix_shipment_queue",
+            ["ship_by", "id", "state", "kind", "search_text"],
+            unique=False,
         )
 
     op.create_table(
@@ -247,8 +246,7 @@ def downgrade() -> None:
     op.drop_table("sync_state")
     op.drop_table("sku_mapping")
     with op.batch_alter_table("shipment", schema=None) as batch_op:
-        batch_op.drop_index("ix_shipment_state_ship_by")
-        batch_op.drop_index(batch_op.f("ix_shipment_ship_by"))
+        batch_op.drop_index("ix_shipment_queue")
         batch_op.drop_index(batch_op.f("ix_shipment_kind"))
 
     op.drop_table("shipment")
