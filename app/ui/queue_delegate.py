@@ -39,9 +39,9 @@ class QueueDelegate(QStyledItemDelegate):
         if cells is None:
             return
         column = index.column()
-        rect = option.rect  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
 
         background = cells[_BACKGROUND][column]
         if selected:
