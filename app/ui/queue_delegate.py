@@ -8,7 +8,7 @@ selection, alternating rows and text elided at the cell's edge.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -28,7 +28,7 @@ _ALIGN = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 class QueueDelegate(QStyledItemDelegate):
     """Draws one queue cell per call, from :meth:`QueueModel.presentation`."""
 
-    def __init__(self, model: QueueModel, parent: object = None) -> None:
+    def __init__(self, model: QueueModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model
 
