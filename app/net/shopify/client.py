@@ -166,7 +166,11 @@ class ShopifyClient:
                 response.headers.get(_REQUEST_ID_HEADER),
             )
             raise kind(message)
-        if status >= 400:
+        if 400 <= status < 500:
+            # A malformed request stays malformed; retrying cannot help.
+            message = f"Shopify refused {document} as malformed (HTTP {status})"
+            raise ShopifyRequestError(message, [GraphQLProblem(response.text[:200])])
+        if status >= 300:
             raise ShopifyUnavailableError(
                 f"Shopify answered HTTP {status} to {document}"
             )

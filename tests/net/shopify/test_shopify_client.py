@@ -215,3 +215,12 @@ def test_a_missing_scope_names_the_scope_to_grant() -> None:
 
     assert "read_locations" in str(denied.value)
     assert "Reinstall the app" in str(denied.value)
+
+
+def test_a_malformed_request_is_not_retried(shop: Shop) -> None:
+    shop.sim.faults.append(Fault("status", status=400, times=5))
+
+    with connect(shop) as client, pytest.raises(ShopifyRequestError, match="HTTP 400"):
+        list_locations(client)
+
+    assert shop.sim.faults[0].times == 4
