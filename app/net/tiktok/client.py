@@ -55,6 +55,8 @@ Json = dict[str, Any]
 
 MAX_PAGE_SIZE: Final = 100
 MAX_DETAIL_IDS: Final = 50
+# 2001-09-09; any real expiry time is later than this.
+_PLAUSIBLE_UNIX_TIME: Final = 1_000_000_000
 #: How many times :meth:`TikTokShopClient.ship` sends a ship request at most.
 MAX_SHIP_SENDS: Final = 3
 
@@ -191,8 +193,8 @@ class TikTokShopClient:
         tokens = TokenSet(
             access_token=Secret(str(data["access_token"])),
             refresh_token=Secret(str(data["refresh_token"])),
-            access_expires_at=int(data["access_token_expire_in"]),
-            refresh_expires_at=int(data["refresh_token_expire_in"]),
+            access_expires_at=self._expiry(data["access_token_expire_in"]),
+            refresh_expires_at=self._expiry(data["refresh_token_expire_in"]),
         )
         save_tokens(self._store, tokens)
         logger.info(
@@ -213,6 +215,19 @@ class TikTokShopClient:
         ):
             missing.append(names.ACCESS_TOKEN)
         return missing
+
+    def _expiry(self, value: object) -> int:
+        """An absolute expiry time from a ``*_expire_in`` field.
+
+        TikTok documents these as absolute Unix times despite the name. Should
+        one ever arrive as a duration (far below any plausible date), it is
+        read as seconds from now rather than as a moment in 1970.
+        """
+        seconds = int(str(value))
+        if seconds < _PLAUSIBLE_UNIX_TIME:
+            logger.warning("TikTok sent a token lifetime, not an expiry time")
+            return int(self._clock()) + seconds
+        return seconds
 
     def _access_token(self) -> Secret:
         """The stored access token, refreshed first when missing or about to expire."""

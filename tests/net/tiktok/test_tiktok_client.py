@@ -464,3 +464,33 @@ def test_a_refused_ship_request_is_not_sent_again(sim, client) -> None:
     assert sim.calls_by_route["mark_shipped"] == 1
     assert sim.calls_by_route["package_detail"] == 1, "it looked before giving up"
     assert sim.ship_calls_effective[ORDER_ID] == 0
+
+
+def test_token_expiry_times_are_absolute_and_a_lifetime_is_tolerated(clock) -> None:
+    answers = iter([1_767_900_000, 604_800])
+
+    def token_host(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/v2/token/refresh", request.url.path
+        expiry = next(answers)
+        data = {
+            "access_token": "a",
+            "refresh_token": "r",
+            "access_token_expire_in": expiry,
+            "refresh_token_expire_in": expiry,
+        }
+        return httpx.Response(200, json={"code": 0, "data": data})
+
+    store = MemoryCredentialStore(
+        {
+            names.APP_KEY: Secret("k"),
+            names.APP_SECRET: Secret("s"),
+            names.REFRESH_TOKEN: Secret("r0"),
+        }
+    )
+    config = TikTokConfig(transport=httpx.MockTransport(token_host))
+    with TikTokShopClient(config, store, clock=clock) as tiktok:
+        absolute = tiktok.refresh_tokens()
+        lifetime = tiktok.refresh_tokens()
+
+    assert absolute.access_expires_at == 1_767_900_000
+    assert lifetime.access_expires_at == int(clock.now) + 604_800
