@@ -12,6 +12,7 @@ from app.domain.shipments import STATE_LABELS
 from app.domain.tiktok_orders import OrderRecordError, load_payload_file
 from app.services.bench import BenchError
 from app.services.dto import ImportReport, QueueQuery
+from app.services.tracking_import import TrackingCsvError, import_tracking_csv
 
 
 def register(subparsers: Any) -> None:
@@ -48,11 +49,21 @@ def register(subparsers: Any) -> None:
     )
     parser.set_defaults(handler=_match)
 
-    parser = subparsers.add_parser("fulfil", help="save a tracking number for an order")
-    parser.add_argument("order_id", metavar="ORDER_ID")
-    parser.add_argument("--tracking", required=True, metavar="NUMBER")
+    parser = subparsers.add_parser(
+        "fulfil",
+        help="save a tracking number for an order, or many from a CSV file",
+        description="Save one order's tracking number (ORDER_ID --tracking NUMBER), "
+        "or every row of a label tool's CSV export (--csv FILE, with columns such "
+        "as 'Order ID' and 'Tracking Number'). Each number passes the same checks "
+        "as a scanned label; refused rows are listed with their line numbers.",
+    )
+    parser.add_argument("order_id", metavar="ORDER_ID", nargs="?")
+    parser.add_argument("--tracking", metavar="NUMBER")
     parser.add_argument(
         "--carrier", metavar="NAME", help="carrier name (default: detected)"
+    )
+    parser.add_argument(
+        "--csv", type=Path, metavar="FILE", help="apply every row of a CSV export"
     )
     parser.set_defaults(handler=_fulfil)
 
@@ -123,7 +134,23 @@ def _match(args: argparse.Namespace) -> int:
     return 0
 
 
+FULFIL_USAGE = (
+    "usage: giveaway-desk fulfil ORDER_ID --tracking NUMBER [--carrier NAME]\n"
+    "   or: giveaway-desk fulfil --csv FILE"
+)
+
+
 def _fulfil(args: argparse.Namespace) -> int:
+    if args.csv is not None:
+        if args.order_id or args.tracking or args.carrier:
+            return fail(
+                f"--csv cannot be combined with ORDER_ID, --tracking or "
+                f"--carrier.\n{FULFIL_USAGE}",
+                2,
+            )
+        return _fulfil_csv(args)
+    if not (args.order_id and args.tracking):
+        return fail(f"give ORDER_ID and --tracking, or --csv FILE.\n{FULFIL_USAGE}", 2)
     bench = open_bench(args)
     try:
         shipment_id = bench.find_shipment(args.order_id)
@@ -137,3 +164,15 @@ def _fulfil(args: argparse.Namespace) -> int:
         f"{result.tracking_number}; {len(result.outbox_keys)} updates waiting to sync."
     )
     return 0
+
+
+def _fulfil_csv(args: argparse.Namespace) -> int:
+    bench = open_bench(args)
+    try:
+        result = import_tracking_csv(bench, args.csv)
+    except TrackingCsvError as error:
+        return fail(str(error))
+    for line in result.report_lines():
+        print(line)
+    print(result.summary())
+    return 0 if result.ok else 1
