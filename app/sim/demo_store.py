@@ -310,7 +310,11 @@ class _Orders:
             "is_cod": False,
             "is_buyer_request_cancel": False,
             "create_time": create_time,
-            "update_time": create_time + self.rng.randrange(60, 3600),
+            # Never after "now": a pull that ends at the current second must
+            # see every order of the demo week.
+            "update_time": min(
+                create_time + self.rng.randrange(60, 3600), int(self.now.timestamp())
+            ),
             "paid_time": create_time + 15,
             "rts_sla_time": rts_sla,
             "tts_sla_time": rts_sla + 2 * 24 * 3600,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -309,3 +310,29 @@ def test_a_search_lists_the_most_urgent_matches_first_up_to_the_limit(
         "S2",
     ]
     assert len(bench.queue()) == 5, "without a search the whole queue is listed"
+
+
+def test_the_demo_store_is_a_believable_week() -> None:
+    from datetime import UTC, datetime
+
+    from app.domain.tiktok_orders import classify, parse_order
+    from app.sim.demo_store import build_demo_store
+
+    now = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+    store = build_demo_store(now=now)
+    orders = [parse_order(order) for order in store.orders]
+    kinds = [classify(order.raw) for order in orders]
+
+    assert 45 <= len(store.catalog) <= 60
+    assert len(orders) == 200
+    assert (
+        kinds.count(ShipmentKind.GIVEAWAY) > 50
+        and kinds.count(ShipmentKind.SAMPLE) > 30
+    )
+    assert kinds.count(None) > 30, "ordinary orders too, which the bench skips"
+    assert {"CANCELLED", "ON_HOLD", "AWAITING_SHIPMENT"} <= {o.status for o in orders}
+    assert all(o.update_time <= now for o in orders), "nothing from the future"
+    assert all(now - o.create_time <= timedelta(days=7) for o in orders)
+    titles = {g.title for g in store.giveaways}
+    originals = {v.title for v in store.catalog}
+    assert not titles & originals, "giveaway titles differ from the originals"
