@@ -188,6 +188,14 @@ class OutboxEntry(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = _utc(default_factory=utc_now)
     last_error: str = ""
+    #: The Shopify stock attempt last sent for this entry (JSON), kept so a
+    #: retry after a crash resends exactly that request.
+    attempt_json: str = Field(
+        default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""}
+    )
+    #: When a sync worker marked the entry in flight; an old claim means the
+    #: worker died mid-call and the entry must be read back before a retry.
+    claimed_at: datetime | None = _utc(default=None)
     created_at: datetime = _utc(default_factory=utc_now)
     updated_at: datetime = _utc(default_factory=utc_now)
 
