@@ -197,16 +197,11 @@ class PackingService:
 
     def find_shipment(self, code: str) -> int:
         """The shipment of a scanned or typed order id / packing-slip barcode."""
-        for candidate in _order_candidates(code):
-            with Session(self.bench.engine) as session:
-                shipment = session.exec(
-                    select(Shipment).where(
-                        Shipment.platform == PLATFORM, Shipment.order_id == candidate
-                    )
-                ).first()
-                if shipment is not None and shipment.id is not None:
-                    return shipment.id
-        raise NotFoundError(f"No order {code.strip()} in the queue.")
+        with Session(self.bench.engine) as session:
+            shipment_id = _find_order(session, code)
+        if shipment_id is None:
+            raise NotFoundError(f"No order {code.strip()} in the queue.")
+        return shipment_id
 
     def view(self, shipment_id: int) -> PackView:
         """The order as the pack station shows it."""
@@ -252,24 +247,30 @@ class PackingService:
         """Do what a scan means for the open order (see the module doc)."""
         if shipment_id is None:
             return self.open(raw)
-        other = self._other_order(raw)
-        if other is not None:
+
+        # One transaction for the common case, an item scan: find, check, pack.
+        with session_scope(self.bench.engine) as session:
+            if _find_order(session, raw) is not None:
+                step = None
+            else:
+                step = self._scan_loaded(session, shipment_id, raw, repeat)
+        if step is None:
             return self.open(raw)
+        # The tracking label is checked and saved in transactions of its own.
+        return self.ship(shipment_id, raw) if step is _SHIP else step
 
-        view = self.view(shipment_id)
-        if view.phase is Phase.TRACKING:
-            over = self._over_scan_after_packing(view, raw)
-            return over or self.ship(shipment_id, raw)
-        if view.phase is Phase.ITEMS:
-            return self.verify_item(shipment_id, raw, repeat=repeat)
-        ok, message = _opening_message(view)
-        return StationStep(Outcome.NOT_PACKABLE, ok, message, view=view)
-
-    def _other_order(self, raw: str) -> int | None:
-        try:
-            return self.find_shipment(raw)
-        except NotFoundError:
-            return None
+    def _scan_loaded(
+        self, session: Session, shipment_id: int, raw: str, repeat: bool | None
+    ) -> StationStep:
+        shipment, lines, variants = _load(session, shipment_id)
+        phase = _view(shipment, lines, variants).phase
+        if phase is Phase.ITEMS:
+            return self._verify_loaded(session, shipment, lines, variants, raw, repeat)
+        refusal = _check_packable(shipment, lines, variants)
+        if refusal is not None:
+            return refusal
+        over = self._over_scan_loaded(session, shipment, lines, variants, raw)
+        return over or _SHIP
 
     # --- items --------------------------------------------------------------------
 
@@ -277,23 +278,32 @@ class PackingService:
         self, shipment_id: int, raw: str, *, repeat: bool | None = None
     ) -> StationStep:
         """Check one item scan against the order and pack it (one transaction)."""
-        if self._is_bounce(shipment_id, raw, repeat):
-            view = self.view(shipment_id)
+        with session_scope(self.bench.engine) as session:
+            shipment, lines, variants = _load(session, shipment_id)
+            return self._verify_loaded(session, shipment, lines, variants, raw, repeat)
+
+    def _verify_loaded(
+        self,
+        session: Session,
+        shipment: Shipment,
+        lines: list[ShipmentLine],
+        variants: dict[str, CatalogVariant],
+        raw: str,
+        repeat: bool | None,
+    ) -> StationStep:
+        assert shipment.id is not None
+        refusal = _check_packable(shipment, lines, variants)
+        if refusal is not None:
+            return refusal
+        if self._is_bounce(shipment.id, raw, repeat):
+            view = _view(shipment, lines, variants)
             return StationStep(Outcome.BOUNCE, True, "Same scan twice; ignored.", view)
 
-        with session_scope(self.bench.engine) as session:
-            shipment = _get_shipment(session, shipment_id)
-            lines = _lines(session, shipment_id)
-            variants = _variants_of(session, lines)
-            refusal = _check_packable(shipment, lines, variants)
-            if refusal is not None:
-                return refusal
-
-            reading = self._read_item(raw, variants)
-            step = self._pack_reading(session, shipment, lines, variants, reading)
-            if step.ok:
-                self._last_item = (shipment_id, raw, self._clock())
-            return step
+        reading = self._read_item(raw, variants)
+        step = self._pack_reading(session, shipment, lines, variants, reading)
+        if step.ok:
+            self._last_item = (shipment.id, raw, self._clock())
+        return step
 
     def _is_bounce(self, shipment_id: int, raw: str, repeat: bool | None) -> bool:
         """A trigger bounce: the detector says so, or (without one) our own clock."""
@@ -479,18 +489,21 @@ class PackingService:
         )
         return self._refused(shipment, lines, variants, Outcome.OVER_SCAN, message)
 
-    def _over_scan_after_packing(self, view: PackView, raw: str) -> StationStep | None:
+    def _over_scan_loaded(
+        self,
+        session: Session,
+        shipment: Shipment,
+        lines: list[ShipmentLine],
+        variants: dict[str, CatalogVariant],
+        raw: str,
+    ) -> StationStep | None:
         """A product scanned when the tracking label is expected."""
-        with session_scope(self.bench.engine) as session:
-            shipment = _get_shipment(session, view.shipment_id)
-            lines = _lines(session, view.shipment_id)
-            variants = _variants_of(session, lines)
-            reading = self._read_item(raw, variants)
-            if reading.recognised_as is not RecognisedAs.PRODUCT or not reading.valid:
-                return None
-            if reading.sku is None:
-                return self._wrong_item(session, shipment, lines, variants, reading)
-            return self._over_scan(session, shipment, lines, variants, reading.sku)
+        reading = self._read_item(raw, variants)
+        if reading.recognised_as is not RecognisedAs.PRODUCT or not reading.valid:
+            return None
+        if reading.sku is None:
+            return self._wrong_item(session, shipment, lines, variants, reading)
+        return self._over_scan(session, shipment, lines, variants, reading.sku)
 
     def _refused(
         self,
@@ -638,6 +651,31 @@ class PackingService:
 
 
 # --- helpers ------------------------------------------------------------------
+
+
+#: Marks "this scan is the tracking label" between two transactions of :meth:`scan`.
+_SHIP = StationStep(Outcome.CONFIRM, False, "")
+
+
+def _find_order(session: Session, code: str) -> int | None:
+    """The shipment id of an order id or packing-slip barcode value, if any."""
+    for candidate in _order_candidates(code):
+        found = session.exec(
+            select(Shipment.id).where(
+                Shipment.platform == PLATFORM, Shipment.order_id == candidate
+            )
+        ).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _load(
+    session: Session, shipment_id: int
+) -> tuple[Shipment, list[ShipmentLine], dict[str, CatalogVariant]]:
+    shipment = _get_shipment(session, shipment_id)
+    lines = _lines(session, shipment_id)
+    return shipment, lines, _variants_of(session, lines)
 
 
 def _order_candidates(code: str) -> list[str]:
