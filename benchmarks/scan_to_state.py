@@ -115,11 +115,11 @@ class Driver:
         self.last_outcome = step.outcome
         self._loop.quit()
 
-    def scan(self, code: str) -> float:
-        """Scan ``code``; milliseconds from its Enter to the answer on screen."""
+    def scan(self, code: str) -> tuple[float, Outcome | None]:
+        """Scan ``code``; ms from its Enter to the answer on screen, and the answer."""
         target: QWidget = QApplication.focusWidget() or self.window
         for char in code:
-            QTest.keyClick(target, char)
+            QTest.keyClicks(target, char)
             self.clock.now += GAP_MS
         guard = QTimer()
         guard.setSingleShot(True)
@@ -131,7 +131,7 @@ class Driver:
         elapsed = (time.perf_counter() - started) * 1000.0
         guard.stop()
         self.clock.now += 1_000.0
-        return elapsed
+        return elapsed, self.last_outcome
 
 
 def measure_scans(bench: Bench, order_ids: Sequence[str]) -> list[float]:
@@ -149,11 +149,12 @@ def measure_scans(bench: Bench, order_ids: Sequence[str]) -> list[float]:
     timings = []
     try:
         for order_id in order_ids:
-            driver.scan(order_id)
-            if driver.last_outcome is not Outcome.OPENED:
+            _elapsed, opened = driver.scan(order_id)
+            if opened is not Outcome.OPENED:
                 raise RuntimeError(f"order {order_id} did not open")
-            timings.append(driver.scan(UPC_A))
-            if driver.last_outcome is not Outcome.ORDER_PACKED:
+            elapsed, packed = driver.scan(UPC_A)
+            timings.append(elapsed)
+            if packed is not Outcome.ORDER_PACKED:
                 raise RuntimeError(f"order {order_id} was not packed")
     finally:
         tasks.wait_for_all()
