@@ -514,6 +514,7 @@ class PackStationInstall:
 
     pack_action: QAction
     slip_action: QAction
+    pdf_action: QAction
     import_action: QAction
     service: PackingService
     scan_filter: ScanEventFilter
@@ -524,25 +525,30 @@ class PackStationInstall:
 def install_pack_station(
     window: QMainWindow, scan_filter: ScanEventFilter | None = None
 ) -> PackStationInstall:
-    """Add Pack (F2), Print packing slip (Ctrl+P) and Import tracking CSV…
+    """Add Pack (F2), packing slip (print, PDF) and Import tracking CSV…
 
     ``window`` is the main window (it has ``bench``, ``selected_shipment_id`` and
-    ``refresh``); the actions go into its "Order" menu.
+    ``refresh``); the actions go into its "Order" menu. Pass the application's
+    one ``scan_filter``; without it, the filter parented to the QApplication is
+    used, or one is made and installed. Never install two filters: each would
+    hold the keys the other one replays.
     """
     bench = getattr(window, "bench")  # noqa: B009 - any window with a bench
     service = PackingService(bench)
     scan_filter = scan_filter or shared_scan_filter()
     pack = _window_action(window, "&Pack", "F2")
     slip = _window_action(window, "Print packing &slip…", "Ctrl+P")
+    pdf = _window_action(window, "Save packing slip as P&DF…", "Ctrl+Shift+P")
     import_csv = _window_action(window, "&Import tracking CSV…", "Ctrl+Shift+I")
-    install = PackStationInstall(pack, slip, import_csv, service, scan_filter)
+    install = PackStationInstall(pack, slip, pdf, import_csv, service, scan_filter)
     pack.triggered.connect(lambda: open_pack_station(window, install))
     slip.triggered.connect(lambda: _print_selected_slip(window, service))
+    pdf.triggered.connect(lambda: _save_selected_slip(window, service))
     import_csv.triggered.connect(lambda: _import_csv(window, install))
 
     menu = _order_menu(window)
     menu.addSeparator()
-    for action in (pack, slip, import_csv):
+    for action in (pack, slip, pdf, import_csv):
         menu.addAction(action)
     return install
 
@@ -599,6 +605,18 @@ def _print_selected_slip(window: QMainWindow, service: PackingService) -> None:
     if selected is None:
         return
     print_slip(service.view(selected), window)
+
+
+def _save_selected_slip(window: QMainWindow, service: PackingService) -> None:
+    selected = _selected(window)
+    if selected is None:
+        return
+    view = service.view(selected)
+    path, _filter = QFileDialog.getSaveFileName(
+        window, "Save packing slip", f"slip-{view.order_id}.pdf", "PDF (*.pdf)"
+    )
+    if path:
+        write_slip_pdf(view, Path(path))
 
 
 def _import_csv(window: QMainWindow, install: PackStationInstall) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtTest import QTest
@@ -34,6 +35,7 @@ from app.ui.pack_station import (
     install_pack_station,
     start_csv_import,
 )
+from app.ui.packing_slip import slip_image
 from app.ui.scanner import ScanEventFilter
 from tests.services.test_packing import with_lines
 from tests.ui.conftest import save_screenshot
@@ -338,7 +340,13 @@ def test_install_adds_pack_slip_and_csv_actions_to_the_order_menu(
         a.menu() for a in window.menuBar().actions() if a.text() == "&Order"
     )
     texts = [a.text() for a in order_menu.actions() if a.text()]
-    assert {"&Pack", "Print packing &slip…", "&Import tracking CSV…"} <= set(texts)
+    wanted = {
+        "&Pack",
+        "Print packing &slip…",
+        "Save packing slip as P&DF…",
+        "&Import tracking CSV…",
+    }
+    assert wanted <= set(texts)
     assert install.pack_action.shortcut().toString() == "F2"
 
     csv_file = tmp_path / "labels.csv"
@@ -350,3 +358,48 @@ def test_install_adds_pack_slip_and_csv_actions_to_the_order_menu(
         station.bench.detail(station.bench.find_shipment(ORDER)).row.tracking_number
         == UPS
     )
+
+
+def test_scanning_the_printed_slip_opens_its_order(
+    qtbot: QtBot, station: Station
+) -> None:
+    view = station.service.view(station.bench.find_shipment(ORDER))
+    [barcode] = zxingcpp.read_barcodes(slip_image(view))
+
+    step = scan(qtbot, station, barcode.text)
+
+    assert step.outcome is Outcome.OPENED
+    assert station.page.view is not None and station.page.view.order_id == ORDER
+
+
+def test_c23c_two_fast_keys_are_typing_not_a_scan(
+    qtbot: QtBot, station: Station
+) -> None:
+    page = station.page
+    focus(qtbot, page.entry)
+
+    keys(station, page.entry, "ab", 10)
+    station.scan_filter.flush_idle()
+
+    assert page.entry.text() == "ab"
+    assert page.last_step is None
+
+
+def test_f2_in_the_main_window_opens_the_station_on_the_selected_order(
+    qtbot: QtBot, station: Station
+) -> None:
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(station.bench)
+    qtbot.addWidget(window)
+    install = install_pack_station(window, station.scan_filter)
+    window.show()
+    assert window.select_shipment(station.bench.find_shipment(ORDER))
+
+    install.pack_action.trigger()
+    opened = install.station
+    assert opened is not None and opened.isVisible()
+    qtbot.waitUntil(lambda: opened.page.view is not None, timeout=5000)
+    assert opened.page.view.order_id == ORDER
+    assert opened.page.prompt.text() == "Scan each item"
+    opened.close()
