@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setModel(self.model)
-        table.setItemDelegate(QueueDelegate(self.model, table))
+        table.setItemDelegate(QueueDelegate(self.model, table, table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

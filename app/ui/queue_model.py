@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -35,7 +35,7 @@ StateRole = Qt.ItemDataRole.UserRole + 2
 """The row's :class:`ShipmentState`."""
 
 # Rows loaded per database round trip; about two screens of rows.
-BATCH = 100
+BATCH = 50
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -62,6 +62,19 @@ _ANSWERED_ROLES = frozenset(
         StateRole,
     }
 )
+
+
+# Where presentation() keeps the delegate's ready-to-draw cells.
+_PAINT_KEY = -1
+
+
+class PaintCell(NamedTuple):
+    """One cell as the delegate draws it."""
+
+    text: str
+    colour: QColor | None
+    background: QBrush | None
+    bold: bool
 
 
 class QueueSource(Protocol):
@@ -239,6 +252,30 @@ class QueueModel(QAbstractTableModel):
             ShipmentIdRole: [row.shipment_id] * len(columns),
             StateRole: [row.state] * len(columns),
         }
+
+    def paint_cells(self, row: int) -> list[PaintCell] | None:
+        """What the delegate draws for each column of ``row``."""
+        cells = self.presentation(row)
+        if cells is None:
+            return None
+        painted = cells.get(_PAINT_KEY)
+        if painted is None:
+            painted = cells[_PAINT_KEY] = [
+                PaintCell(
+                    text=text or "",
+                    colour=foreground.color() if foreground is not None else None,
+                    background=background,
+                    bold=font is not None,
+                )
+                for text, foreground, background, font in zip(
+                    cells[Qt.ItemDataRole.DisplayRole],
+                    cells[Qt.ItemDataRole.ForegroundRole],
+                    cells[Qt.ItemDataRole.BackgroundRole],
+                    cells[Qt.ItemDataRole.FontRole],
+                    strict=True,
+                )
+            ]
+        return painted
 
     def _display(self, row: QueueRow, column: QueueColumn) -> str:
         if column is QueueColumn.SHIP_BY:
