@@ -404,6 +404,14 @@ class TikTokShopSim:
                 return name, route, match
         raise SimRefusal(36009009, "Invalid path or method.", 404)
 
+    def add_routes(self, routes: Iterable[tuple[str, str, str, Route]]) -> None:
+        """Serve more endpoints, given as (method, path regex, name, handler).
+
+        Lets other API families (the affiliate API) live in modules of their own.
+        """
+        with self._lock:
+            self._routes.extend((m, re.compile(p), n, r) for m, p, n, r in routes)
+
     def _route_table(self) -> list[tuple[str, re.Pattern[str], str, Route]]:
         table: list[tuple[str, str, str, Route]] = [
             ("GET", r"/authorization/202309/shops", "shops", self._shops),
