@@ -226,3 +226,36 @@ class SyncState(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=80)
     value: str = ""
     updated_at: datetime = _utc(default_factory=utc_now)
+
+
+class SampleApplication(SQLModel, table=True):
+    """A creator's free-sample request from TikTok Affiliate, and where it went.
+
+    ``order_id`` is the sample order TikTok made on approval (if any);
+    ``shipment_id`` is the bench shipment that sends it: the imported sample
+    order, or a shipment entered by hand when there is no order.
+    """
+
+    __tablename__ = "sample_application"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(max_length=64, unique=True)
+    status: str = Field(max_length=40, index=True)
+    order_id: str | None = Field(default=None, max_length=64, index=True)
+    shipment_id: int | None = Field(
+        default=None, foreign_key="shipment.id", index=True, ondelete="SET NULL"
+    )
+    creator_user_id: str = Field(default="", max_length=64)
+    creator_handle: str = Field(default="", max_length=100, index=True)
+    creator_nickname: str = ""
+    product_id: str = Field(default="", max_length=64)
+    product_title: str = ""
+    sku_id: str = Field(default="", max_length=64)
+    sku_name: str = ""
+    seller_sku: str = Field(default="", max_length=100)
+    approve_by: datetime | None = _utc(default=None)
+    ship_by: datetime | None = _utc(default=None)
+    fulfillment_status: str = Field(default="", max_length=40)
+    tracking_number: str = Field(default="", max_length=64)
+    raw_json: str = Field(default="{}", sa_type=sa.Text)
+    updated_at: datetime = _utc(default_factory=utc_now)
