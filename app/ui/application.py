@@ -11,9 +11,11 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, __version__
+from app.domain.scanning.detector import StationSettings
 from app.services.startup import start_bench
 from app.ui import errors, tasks, theme
 from app.ui.main_window import MainWindow
+from app.ui.scanner import ScanEventFilter
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,9 @@ def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
     startup = start_bench(data_dir, demo=demo)
     bench = startup.bench
     window = MainWindow(bench)
+    scanner = ScanEventFilter(StationSettings.usb(), parent=app)
+    scanner.scanned.connect(window.on_scanned)
+    scanner.install(app)
     reporter.set_parent_widget(window)
     _restore_geometry(window)
     if demo:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.domain.matching import MappingConflictError
+from app.domain.scanning.recognise import ScanContext, ScanField, recognise
 from app.domain.shipments import (
     FULFILLABLE_STATES,
     MATCHABLE_STATES,
@@ -47,6 +48,7 @@ from app.ui.fulfil_dialog import FulfilDialog
 from app.ui.match_dialog import MatchDialog
 from app.ui.queue_delegate import QueueDelegate
 from app.ui.queue_model import COLUMNS, QueueModel
+from app.ui.scanner import SCAN_TARGET_PROPERTY
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +198,9 @@ class MainWindow(QMainWindow):
             "Search order, recipient, item or SKU   (Ctrl+F)"
         )
         self.search.setClearButtonEnabled(True)
+        # A scan into the search box replaces its text: scanning a packing
+        # slip or an order number finds the order.
+        self.search.setProperty(SCAN_TARGET_PROPERTY, True)
         self.search.textChanged.connect(self._on_filters_changed)
         self.search.returnPressed.connect(self._focus_queue)
         self.state_filter = QComboBox()
@@ -350,6 +355,26 @@ class MainWindow(QMainWindow):
         ]
         parts.append(f"LATE: {late}" if late else "Nothing late")
         self.counts_label.setText("   ·   ".join(parts))
+
+    # --- scans ----------------------------------------------------------------
+
+    def on_scanned(self, raw: str, _scan: object, target: object) -> None:
+        """Open the order a scan names when no form is waiting for the scan.
+
+        The search box takes scans as its text by itself (it is marked as a
+        scan target); a scan anywhere else in the window is read as an order
+        id or packing-slip barcode and searched for.
+        """
+        if self.active_dialog is not None or target is self.search:
+            if target is self.search:
+                self._focus_queue()
+            return
+        result = recognise(raw, ScanContext(field=ScanField.ORDER))
+        if not result.valid or result.value is None:
+            self._refuse(result.message or f"'{raw}' is not an order number.")
+            return
+        self.search.setText(result.value)
+        self._focus_queue()
 
     def _focus_search(self) -> None:
         self.search.setFocus()

@@ -227,3 +227,35 @@ def test_screenshots_show_nothing_cut_off(
     assert _cramped(form) == []
     save_screenshot(form, "fulfil-form", tmp_path)
     form.reject()
+
+
+def test_scanning_an_order_number_finds_it_wherever_the_focus_is(
+    qtbot, demo_bench: Bench, demo_store: DemoStore
+) -> None:
+    from PySide6.QtTest import QTest
+
+    from app.domain.scanning.detector import StationSettings
+    from app.ui.scanner import ScanEventFilter
+
+    _listing, order_ids = busiest_open_giveaway(demo_store)
+    window = open_window(qtbot, demo_bench)
+    clock = [1000.0]
+    scanner = ScanEventFilter(StationSettings.usb(), clock=lambda: clock[0])
+    scanner.scanned.connect(window.on_scanned)
+    scanner.install()
+    try:
+        for target in (window.table, window.search):
+            window.search.clear()
+            target.setFocus()
+            qtbot.waitUntil(target.hasFocus)
+            for char in order_ids[1]:  # a scanner types 8 ms apart
+                QTest.keyClick(target, char)
+                clock[0] += 8
+            QTest.keyClick(target, Qt.Key.Key_Return)
+            clock[0] += 1000
+
+            assert window.search.text() == order_ids[1]
+            assert window.model.rowCount() == 1
+            assert window.active_dialog is None, "the scan's Enter opened nothing"
+    finally:
+        scanner.uninstall()
