@@ -242,9 +242,20 @@ class PackingService:
         return StationStep(outcome, ok, message, view=view)
 
     def scan(
-        self, shipment_id: int | None, raw: str, *, repeat: bool | None = None
+        self,
+        shipment_id: int | None,
+        raw: str,
+        *,
+        repeat: bool | None = None,
+        typed: bool = False,
     ) -> StationStep:
-        """Do what a scan means for the open order (see the module doc)."""
+        """Do what a scan means for the open order (see the module doc).
+
+        ``typed`` marks a code the clerk typed rather than scanned: it may open
+        an order or be a tracking number, but never counts as an item, since
+        typing a SKU proves nothing about what is in the box (an item without a
+        barcode goes through :meth:`override_item`).
+        """
         if shipment_id is None:
             return self.open(raw)
 
@@ -253,18 +264,25 @@ class PackingService:
             if _find_order(session, raw) is not None:
                 step = None
             else:
-                step = self._scan_loaded(session, shipment_id, raw, repeat)
+                step = self._scan_loaded(session, shipment_id, raw, repeat, typed)
         if step is None:
             return self.open(raw)
         # The tracking label is checked and saved in transactions of its own.
         return self.ship(shipment_id, raw) if step is _SHIP else step
 
     def _scan_loaded(
-        self, session: Session, shipment_id: int, raw: str, repeat: bool | None
+        self,
+        session: Session,
+        shipment_id: int,
+        raw: str,
+        repeat: bool | None,
+        typed: bool,
     ) -> StationStep:
         shipment, lines, variants = _load(session, shipment_id)
-        phase = _view(shipment, lines, variants).phase
-        if phase is Phase.ITEMS:
+        view = _view(shipment, lines, variants)
+        if view.phase is Phase.ITEMS and typed:
+            return StationStep(Outcome.UNREADABLE, False, TYPED_ITEM, view=view)
+        if view.phase is Phase.ITEMS:
             return self._verify_loaded(session, shipment, lines, variants, raw, repeat)
         refusal = _check_packable(shipment, lines, variants)
         if refusal is not None:
@@ -562,6 +580,17 @@ class PackingService:
 
     # --- tracking -----------------------------------------------------------------
 
+    def _cleaned(self, raw: str) -> str:
+        """The scan without this station's prefix and GS stand-ins, if it has any.
+
+        The bench cleans everything else itself; it does not know the station's
+        scanner options, so those are applied here first.
+        """
+        options = self.settings.normalise_options()
+        if not (options.prefix or options.gs_substitutes):
+            return raw
+        return normalise_scan(raw, options).text
+
     def preview_tracking(
         self, shipment_id: int, raw: str, carrier: str | None = None
     ) -> tuple[TrackingCheck, PendingTracking | None]:
@@ -569,7 +598,9 @@ class PackingService:
         with Session(self.bench.engine) as session:
             shipment = _get_shipment(session, shipment_id)
             check = check_tracking_number(
-                raw, carrier_hint=carrier, order_zip=shipment.postal_code or None
+                self._cleaned(raw),
+                carrier_hint=carrier,
+                order_zip=shipment.postal_code or None,
             )
             if not check.valid or check.value is None:
                 return check, None
@@ -631,7 +662,10 @@ class PackingService:
     ) -> StationStep:
         try:
             result = self.bench.fulfil(
-                view.shipment_id, raw, carrier, same_parcel_as=same_parcel_as
+                view.shipment_id,
+                self._cleaned(raw),
+                carrier,
+                same_parcel_as=same_parcel_as,
             )
         except TrackingInUseError as error:
             return StationStep(Outcome.BAD_TRACKING, False, str(error), view=view)
@@ -652,6 +686,11 @@ class PackingService:
 
 # --- helpers ------------------------------------------------------------------
 
+
+TYPED_ITEM = (
+    "Items must be scanned, not typed. For an item without a barcode, press F8 "
+    "and ask a supervisor."
+)
 
 #: Marks "this scan is the tracking label" between two transactions of :meth:`scan`.
 _SHIP = StationStep(Outcome.CONFIRM, False, "")

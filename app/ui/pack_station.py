@@ -123,7 +123,7 @@ class PackStationPage(QWidget):
         self.last_step: StationStep | None = None
         self.active_dialog: OverrideDialog | None = None
         self._beep = beep or system_beep
-        self._queue: deque[tuple[str, bool]] = deque()
+        self._queue: deque[tuple[str, bool, bool]] = deque()
         self._busy = False
         self._build()
         self.show_idle()
@@ -217,21 +217,25 @@ class PackStationPage(QWidget):
         text = self.entry.text().strip()
         self.entry.clear()
         if text:
-            self.handle_scan(text, repeat=False)
+            self.handle_scan(text, typed=True)
 
-    def handle_scan(self, raw: str, *, repeat: bool = False) -> None:
+    def handle_scan(
+        self, raw: str, *, repeat: bool = False, typed: bool = False
+    ) -> None:
         """Act on a scan (or a typed code); scans are handled one at a time."""
-        self._queue.append((raw, repeat))
+        self._queue.append((raw, repeat, typed))
         self._run_next()
 
     def _run_next(self) -> None:
         if self._busy or not self._queue:
             return
-        raw, repeat = self._queue.popleft()
+        raw, repeat, typed = self._queue.popleft()
         shipment_id = self.view.shipment_id if self.view else None
         if self.view is not None and self.view.phase is Phase.DONE:
             shipment_id = None
-        self._run(lambda: self.service.scan(shipment_id, raw, repeat=repeat))
+        self._run(
+            lambda: self.service.scan(shipment_id, raw, repeat=repeat, typed=typed)
+        )
 
     def _run(self, work: Callable[[], StationStep]) -> None:
         self._busy = True

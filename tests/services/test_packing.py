@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from app.domain.scanning.detector import StationSettings
 from app.domain.shipments import ShipmentState
 from app.services.bench import Bench, BenchError
 from app.services.packing import Outcome, PackingService, Phase
@@ -419,3 +420,75 @@ def test_find_variant_by_any_gtin_form_or_sku(
         variant = packing.find_variant(code)
         assert variant is not None and variant.sku == "GS-30", code
     assert packing.find_variant("4006381333931") is None
+
+
+# --- more bench cases through the pack flow --------------------------------------
+
+
+def test_a_typed_sku_never_counts_as_an_item_but_a_typed_label_does(
+    bench: Bench, packing: PackingService
+) -> None:
+    shipment_id = ready_giveaway(bench, "G-TYPED")
+
+    typed = packing.scan(shipment_id, "GS-30", typed=True)
+    assert (typed.outcome, typed.ok) == (Outcome.UNREADABLE, False)
+    assert "Items must be scanned, not typed" in typed.message
+    assert packed_flags(bench, shipment_id) == [False]
+
+    assert packing.scan(shipment_id, "GS-30", repeat=False).ok
+    assert packing.scan(shipment_id, UPS, typed=True).outcome is Outcome.SHIPPED
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "]E00860000000017",  # C19: AIM identifier for EAN/UPC
+        "]C1010086000000001710ABC123\x1d17251231",  # C18: GS1-128 with GS
+    ],
+)
+def test_c18_c19_framed_product_scans_pack_the_item(
+    bench: Bench, packing: PackingService, code: str
+) -> None:
+    shipment_id = ready_giveaway(bench, "G-FRAMED")
+
+    step = packing.scan(shipment_id, code, repeat=False)
+
+    assert step.outcome is Outcome.ORDER_PACKED, step.message
+    assert packed_flags(bench, shipment_id) == [True]
+
+
+def test_c18_gs1_without_separator_is_refused_as_ambiguous(
+    bench: Bench, packing: PackingService
+) -> None:
+    shipment_id = ready_giveaway(bench, "G-NOGS")
+
+    step = packing.scan(
+        shipment_id, "]C1010086000000001710ABC12317251231", repeat=False
+    )
+
+    assert (step.outcome, step.ok) == (Outcome.UNREADABLE, False)
+    assert packed_flags(bench, shipment_id) == [False]
+
+
+def test_c16_azerty_tracking_label_is_refused_with_the_corrected_number(
+    bench: Bench, packing: PackingService
+) -> None:
+    shipment_id = pack_one(bench, packing, "G-AZERTY")
+
+    step = packing.scan(shipment_id, "ç'àà&&&éà-éà-'à-é-àè_è")
+
+    assert (step.outcome, step.ok) == (Outcome.BAD_TRACKING, False)
+    assert step.suggestion == "9400111206206406260787"
+    assert bench.detail(shipment_id).row.tracking_number is None
+
+
+def test_a_station_prefix_is_stripped_before_the_bench_checks_the_label(
+    bench: Bench, clock: FakeClock
+) -> None:
+    packing = PackingService(bench, StationSettings.usb(prefix="@@"), clock=clock)
+    shipment_id = pack_one(bench, packing, "G-PREFIX")
+
+    step = packing.scan(shipment_id, "@@" + UPS)
+
+    assert step.outcome is Outcome.SHIPPED, step.message
+    assert bench.detail(shipment_id).row.tracking_number == UPS

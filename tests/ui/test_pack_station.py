@@ -403,3 +403,17 @@ def test_f2_in_the_main_window_opens_the_station_on_the_selected_order(
     assert opened.page.view.order_id == ORDER
     assert opened.page.prompt.text() == "Scan each item"
     opened.close()
+
+
+def test_a_sku_typed_in_the_entry_does_not_pack(qtbot: QtBot, station: Station) -> None:
+    page = station.page
+    scan(qtbot, station, ORDER)
+    focus(qtbot, page.entry)
+
+    with qtbot.waitSignal(page.step_shown, timeout=5000) as shown:
+        keys(station, page.entry, "GS-30", 140)
+        QTest.keyClick(page.entry, Qt.Key.Key_Return)
+
+    assert shown.args[0].outcome is Outcome.UNREADABLE
+    assert "Items must be scanned, not typed" in page.feedback.text()
+    assert packed(station.bench) == [False, False, False]
