@@ -266,6 +266,8 @@ class PackStationPage(QWidget):
         message = step.message
         if step.suggestion:
             message += f"  Suggested: {step.suggestion}"
+        if step.pending is not None:
+            message += "\n" + _confirm_hint(step.pending)
         if step.outcome is Outcome.BOUNCE:
             # A bounce changes nothing; say so quietly and keep the last verdict.
             self.feedback.setToolTip(message)
@@ -394,6 +396,15 @@ class PackStationPage(QWidget):
         """Print the open order's packing slip."""
         if self.view is not None:
             print_slip(self.view, self)
+
+
+def _confirm_hint(pending: PendingTracking) -> str:
+    """What the keys do while the bench waits for the clerk's answer."""
+    if pending.in_use_order_id is not None:
+        action = f"same parcel as {pending.in_use_order_id}"
+    else:
+        action = "save anyway"
+    return f"Ctrl+Enter: {action}   ·   Esc: cancel   ·   or scan the right label"
 
 
 def _tone_of(step: StationStep) -> str:
