@@ -259,3 +259,69 @@ class SampleApplication(SQLModel, table=True):
     tracking_number: str = Field(default="", max_length=64)
     raw_json: str = Field(default="{}", sa_type=sa.Text)
     updated_at: datetime = _utc(default_factory=utc_now)
+
+
+class Campaign(SQLModel, table=True):
+    """A LIVE giveaway run as a budget of units taken from one real SKU.
+
+    ``uid`` is made once and never changes: the keys of the campaign's remote
+    effects derive from it, so a fresh database can never repeat an old key.
+    """
+
+    __tablename__ = "campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=100, unique=True)
+    sku: str = Field(max_length=100)
+    budget_units: int
+    state: str = Field(default="draft", max_length=20)
+    location_id: str = Field(default="", max_length=80)
+    live_ended_at: datetime | None = _utc(default=None)
+    opened_at: datetime | None = _utc(default=None)
+    closed_at: datetime | None = _utc(default=None)
+    created_by: str = ""
+    created_at: datetime = _utc(default_factory=utc_now)
+
+
+class CampaignProduct(SQLModel, table=True):
+    """A giveaway product id (TikTok's duplicate listing) that belongs to a campaign."""
+
+    __tablename__ = "campaign_product"
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "product_id", name="uq_campaign_product"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    platform: str = Field(default="tiktok", max_length=20)
+    product_id: str = Field(max_length=64)
+
+
+class CampaignEffect(SQLModel, table=True):
+    """A campaign's stock move still to happen in Shopify, once (its own outbox).
+
+    Entries of one campaign run in ``id`` order: reserve, consumptions, release.
+    """
+
+    __tablename__ = "campaign_effect"
+    __table_args__ = (
+        sa.Index("ix_campaign_effect_status_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    shipment_id: int | None = Field(
+        default=None, foreign_key="shipment.id", index=True, ondelete="SET NULL"
+    )
+    action: str = Field(max_length=40)
+    quantity: int
+    status: str = Field(default="pending", max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = _utc(default_factory=utc_now)
+    last_error: str = ""
+    attempt_json: str = Field(default="", sa_type=sa.Text)
+    claimed_at: datetime | None = _utc(default=None)
+    created_at: datetime = _utc(default_factory=utc_now)
+    updated_at: datetime = _utc(default_factory=utc_now)
