@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +20,10 @@ from app.ui.main_window import MainWindow
 from app.ui.scanner import ScanEventFilter
 
 logger = logging.getLogger(__name__)
+
+# Set to 1 by benchmarks/frozen_app.py: the app logs the moment the queue first
+# paints and quits, so a frozen build's start time can be measured from outside.
+EXIT_AFTER_FIRST_PAINT_VARIABLE = "GIVEAWAY_DESK_EXIT_AFTER_FIRST_PAINT"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -54,6 +60,8 @@ def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
     _restore_geometry(window)
     if demo:
         window.setWindowTitle(window.windowTitle() + " — DEMO STORE")
+    if os.environ.get(EXIT_AFTER_FIRST_PAINT_VARIABLE) == "1":
+        window.table.viewport().installEventFilter(_QuitAfterFirstPaint(window))
     window.show()
     logger.info("Window shown; log file %s", startup.log_file)
 
@@ -62,6 +70,17 @@ def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
     tasks.wait_for_all()
     bench.close()
     return code
+
+
+class _QuitAfterFirstPaint(QObject):
+    """Logs "First paint at <epoch seconds>" once the queue paints, then quits."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            logger.info("First paint at %.6f", time.time())
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
 
 
 def _restore_geometry(window: MainWindow) -> None:
