@@ -66,7 +66,7 @@ from app.storage.models import (
     SyncState,
     utc_now,
 )
-from app.storage.paths import AppFolders
+from app.storage.paths import DATABASE_FILE, AppFolders
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Bench:
     def open_path(cls, data_dir: Path, identity: Identity | None = None) -> Bench:
         """Open a bench whose data folder is ``data_dir`` (tests and tools)."""
         data_dir.mkdir(parents=True, exist_ok=True)
-        engine = open_database(sqlite_url(data_dir / "giveaway-desk.sqlite3"))
+        engine = open_database(sqlite_url(data_dir / DATABASE_FILE))
         return cls(engine, identity or Identity.of_this_machine())
 
     def close(self) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, select
 
 from app.domain.shipments import ShipmentKind, ShipmentState
 from app.domain.tiktok_orders import (
+    OrderLine,
     OrderRecordError,
     TikTokOrder,
     iter_parsed,
@@ -80,7 +81,7 @@ def _import_one(
     elif order.update_time <= existing.remote_updated_at:
         report.unchanged += 1
     else:
-        _update(session, actor, existing, order)
+        _update(session, actor, existing, order, self_match)
         report.updated += 1
 
 
@@ -105,25 +106,7 @@ def _create(
     session.flush()
     assert shipment.id is not None
 
-    mappings = _mappings_for(session, order)
-    for line in order.lines:
-        matched = mappings.get((line.product_id, line.sku_id))
-        if matched is None and order.kind is ShipmentKind.SAMPLE:
-            matched = self_match.get(line.seller_sku.casefold())
-        session.add(
-            ShipmentLine(
-                shipment_id=shipment.id,
-                line_id=line.line_id,
-                platform=PLATFORM,
-                product_id=line.product_id,
-                sku_id=line.sku_id,
-                seller_sku=line.seller_sku,
-                product_name=line.product_name,
-                sku_name=line.sku_name,
-                matched_sku=matched,
-            )
-        )
-    session.flush()
+    _add_lines(session, shipment.id, order, order.lines, self_match)
 
     initial = _initial_state(order, all_matched=refresh_summaries(session, shipment))
     shipment.state = initial.value
@@ -150,16 +133,24 @@ def _initial_state(order: TikTokOrder, *, all_matched: bool) -> ShipmentState:
 
 
 def _update(
-    session: Session, actor: audit.Actor, shipment: Shipment, order: TikTokOrder
+    session: Session,
+    actor: audit.Actor,
+    shipment: Shipment,
+    order: TikTokOrder,
+    self_match: dict[str, str],
 ) -> None:
     old_status = shipment.platform_status
     shipment.platform_status = order.status
     shipment.remote_updated_at = order.update_time
     _copy_remote_fields(shipment, order)
-    _add_new_lines(session, shipment, order)
-    refresh_summaries(session, shipment)
+    _add_new_lines(session, shipment, order, self_match)
+    all_matched = refresh_summaries(session, shipment)
 
     state = ShipmentState(shipment.state)
+    if state in _REMOTE_MAY_CHANGE and not all_matched:
+        # A line TikTok added later (an order edit) still needs its SKU.
+        set_state(session, actor, shipment, ShipmentState.UNMATCHED)
+        state = ShipmentState.UNMATCHED
     if order.is_cancelled and state in _REMOTE_MAY_CHANGE:
         set_state(
             session, actor, shipment, ShipmentState.CANCELLED, "cancelled in TikTok"
@@ -208,23 +199,44 @@ def _copy_remote_fields(shipment: Shipment, order: TikTokOrder) -> None:
     shipment.raw_json = json.dumps(order.raw, separators=(",", ":"), sort_keys=True)
 
 
-def _add_new_lines(session: Session, shipment: Shipment, order: TikTokOrder) -> None:
+def _add_new_lines(
+    session: Session,
+    shipment: Shipment,
+    order: TikTokOrder,
+    self_match: dict[str, str],
+) -> None:
     known = {
         line.line_id: line
         for line in session.exec(
             select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
         )
     }
-    assert shipment.id is not None
     for line in order.lines:
         current = known.get(line.line_id)
         if current is not None:
             current.product_name = line.product_name
             current.sku_name = line.sku_name
-            continue
+    assert shipment.id is not None
+    new_lines = [line for line in order.lines if line.line_id not in known]
+    _add_lines(session, shipment.id, order, new_lines, self_match)
+
+
+def _add_lines(
+    session: Session,
+    shipment_id: int,
+    order: TikTokOrder,
+    lines: Sequence[OrderLine],
+    self_match: dict[str, str],
+) -> None:
+    """Store lines, each matched by its key's mapping (or, for samples, its SKU)."""
+    mappings = _mappings_for(session, order)
+    for line in lines:
+        matched = mappings.get((line.product_id, line.sku_id))
+        if matched is None and order.kind is ShipmentKind.SAMPLE:
+            matched = self_match.get(line.seller_sku.casefold())
         session.add(
             ShipmentLine(
-                shipment_id=shipment.id,
+                shipment_id=shipment_id,
                 line_id=line.line_id,
                 platform=PLATFORM,
                 product_id=line.product_id,
@@ -232,6 +244,7 @@ def _add_new_lines(session: Session, shipment: Shipment, order: TikTokOrder) -> 
                 seller_sku=line.seller_sku,
                 product_name=line.product_name,
                 sku_name=line.sku_name,
+                matched_sku=matched,
             )
         )
     session.flush()

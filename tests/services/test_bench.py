@@ -336,3 +336,20 @@ def test_the_demo_store_is_a_believable_week() -> None:
     titles = {g.title for g in store.giveaways}
     originals = {v.title for v in store.catalog}
     assert not titles & originals, "giveaway titles differ from the originals"
+
+
+def test_a_line_added_to_a_matched_order_later_is_matched_by_its_key_or_waits(
+    bench: Bench,
+) -> None:
+    bench.import_orders([giveaway(order_id="G1"), giveaway(order_id="G2")], "test")
+    bench.match(bench.find_shipment("G1"), "GS-30")
+
+    edited = giveaway(order_id="G2", update_time=NOW + 60)
+    extra = dict(edited["line_items"][0], id="G2-extra", sku_id="999")
+    edited["line_items"].append(extra)
+    bench.import_orders([edited], "edit")
+
+    row = only_row(bench, "G2")
+    assert row.state is ShipmentState.UNMATCHED, "the new line has no SKU yet"
+    lines = bench.detail(row.shipment_id).lines
+    assert [line.matched_sku for line in lines] == ["GS-30", None]
