@@ -33,6 +33,7 @@ from app.ui.pack_station import (
     SUCCESS_BEEPS,
     PackStationWindow,
     install_pack_station,
+    shared_scan_filter,
     start_csv_import,
 )
 from app.ui.packing_slip import slip_image
@@ -417,3 +418,17 @@ def test_a_sku_typed_in_the_entry_does_not_pack(qtbot: QtBot, station: Station) 
     assert shown.args[0].outcome is Outcome.UNREADABLE
     assert "Items must be scanned, not typed" in page.feedback.text()
     assert packed(station.bench) == [False, False, False]
+
+
+def test_install_uses_the_filter_the_application_already_has(qapp) -> None:
+    app_filter = ScanEventFilter(parent=qapp)
+    app_filter.install(qapp)
+    try:
+        before = qapp.findChildren(ScanEventFilter)
+        found = shared_scan_filter()
+        assert found in before
+        assert qapp.findChildren(ScanEventFilter) == before, "a second filter"
+    finally:
+        app_filter.uninstall(qapp)
+        app_filter.setParent(None)
+        app_filter.deleteLater()
