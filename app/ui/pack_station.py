@@ -549,8 +549,9 @@ def install_pack_station(
     hold the keys the other one replays.
     """
     bench = getattr(window, "bench")  # noqa: B009 - any window with a bench
-    service = PackingService(bench)
     scan_filter = scan_filter or shared_scan_filter()
+    # The service cleans labels with the same scanner options the filter uses.
+    service = PackingService(bench, scan_filter.settings)
     pack = _window_action(window, "&Pack", "F2")
     slip = _window_action(window, "Print packing &slip…", "Ctrl+P")
     pdf = _window_action(window, "Save packing slip as P&DF…", "Ctrl+Shift+P")
