@@ -46,6 +46,7 @@ REQUIRED_SCOPES = {
     "orders": "read_orders",
     "order": "read_orders",
     "inventoryAdjustQuantities": "write_inventory",
+    "inventoryMoveQuantities": "write_inventory",
     "fulfillmentCreate": "write_merchant_managed_fulfillment_orders",
     "orderCreate": "write_orders",
 }
@@ -132,6 +133,8 @@ class ShopifySimulator:
         self._tokens: dict[str, float] = {}
         self._idempotency: dict[str, tuple[str, Any]] = {}
         self._lock = threading.RLock()
+        #: Root fields added by simulator modules beside this one (add_mutation).
+        self._extra_mutations: dict[str, Callable[..., Any]] = {}
         self._resolvers = Resolvers(
             self.state,
             self.now,
@@ -177,6 +180,17 @@ class ShopifySimulator:
                 source_name="tiktok",
                 location_id=location_id,
             )
+
+    def add_mutation(self, name: str, resolver: Callable[..., Any]) -> None:
+        """Serve one more mutation root field; ``resolver(info, **arguments)``."""
+        with self._lock:
+            self._extra_mutations[name] = resolver
+
+    def run_idempotent(
+        self, info: Any, arguments: dict[str, Any], run: Callable[[], Any]
+    ) -> Any:
+        """Run an added mutation under the shop's ``@idempotent`` key record."""
+        return self._resolvers._idempotent(info, arguments, run)
 
     def expire_tokens(self) -> None:
         """Invalidate every token issued so far (as after a revocation)."""
@@ -331,7 +345,7 @@ class ShopifySimulator:
     ) -> dict[str, Any]:
         is_mutation = operation.operation.value == "mutation"
         root = (
-            self._resolvers.mutation_root()
+            {**self._resolvers.mutation_root(), **self._extra_mutations}
             if is_mutation
             else self._resolvers.query_root()
         )

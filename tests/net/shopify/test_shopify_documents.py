@@ -18,8 +18,10 @@ EXPECTED = {
     "FindOrders",
     "FulfillmentCreate",
     "Locations",
+    "MoveQuantities",
     "OrderCreate",
     "OrderFulfillmentOrders",
+    "QuantitiesAt",
     "VariantsPage",
 }
 
