@@ -196,6 +196,10 @@ class OutboxEntry(SQLModel, table=True):
     #: When a sync worker marked the entry in flight; an old claim means the
     #: worker died mid-call and the entry must be read back before a retry.
     claimed_at: datetime | None = _utc(default=None)
+    #: Which worker holds the claim ("station|process id|engine").
+    claimed_by: str = Field(
+        default="", max_length=120, sa_column_kwargs={"server_default": ""}
+    )
     created_at: datetime = _utc(default_factory=utc_now)
     updated_at: datetime = _utc(default_factory=utc_now)
 

@@ -1,4 +1,4 @@
-"""outbox: the stored Shopify stock attempt, and the time an entry was claimed
+"""outbox: the stored Shopify stock attempt, and who claimed an entry when
 
 Revision ID: 0002
 Revises: 0001
@@ -23,9 +23,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column(
+                "claimed_by",
+                sa.String(length=120),
+                nullable=False,
+                server_default="",
+            )
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox_entry", schema=None) as batch_op:
+        batch_op.drop_column("claimed_by")
         batch_op.drop_column("claimed_at")
         batch_op.drop_column("attempt_json")
