@@ -17,6 +17,7 @@ from app.domain.scanning.detector import StationSettings
 from app.services.startup import start_bench
 from app.ui import errors, tasks, theme
 from app.ui.main_window import MainWindow
+from app.ui.pack_station import install_pack_station
 from app.ui.scanner import ScanEventFilter
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
     scanner = ScanEventFilter(StationSettings.usb(), parent=app)
     scanner.scanned.connect(window.on_scanned)
     scanner.install(app)
+    install_pack_station(window, scanner)
     reporter.set_parent_widget(window)
     _restore_geometry(window)
     if demo:

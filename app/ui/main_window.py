@@ -365,6 +365,8 @@ class MainWindow(QMainWindow):
         scan target); a scan anywhere else in the window is read as an order
         id or packing-slip barcode and searched for.
         """
+        if isinstance(target, QWidget) and target.window() is not self:
+            return  # aimed at another window (the pack station), which handles it
         if self.active_dialog is not None or target is self.search:
             if target is self.search:
                 self._focus_queue()
