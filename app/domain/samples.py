@@ -87,7 +87,7 @@ class ApplicationRecordError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class SampleApplication:
+class ApplicationRecord:
     """What the bench keeps of one sample application."""
 
     application_id: str
@@ -124,7 +124,7 @@ def _time(value: object) -> datetime | None:
     return datetime.fromtimestamp(int(text), UTC)
 
 
-def parse_application(raw: Mapping[str, Any]) -> SampleApplication:
+def parse_application(raw: Mapping[str, Any]) -> ApplicationRecord:
     """Read one ``sample_applications[]`` record of the 202409 search answer."""
     application_id = _text(raw.get("id"))
     if not application_id:
@@ -135,7 +135,7 @@ def parse_application(raw: Mapping[str, Any]) -> SampleApplication:
         raise ApplicationRecordError(
             f"sample application {application_id}: product or creator is not an object"
         )
-    return SampleApplication(
+    return ApplicationRecord(
         application_id=application_id,
         status=_text(raw.get("status")) or "UNKNOWN",
         order_id=_text(raw.get("order_id")) or None,

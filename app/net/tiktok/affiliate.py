@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from app.domain.samples import (
+    ApplicationRecord,
     ApplicationRecordError,
     RejectReason,
     ReviewResult,
-    SampleApplication,
     parse_application,
 )
 from app.net.tiktok.client import TikTokShopClient
@@ -41,7 +41,7 @@ _BASE: Final = f"/affiliate_seller/{VERSION}/sample_applications"
 class ApplicationPage:
     """One page of a sample-application search, read into records."""
 
-    applications: list[SampleApplication]
+    applications: list[ApplicationRecord]
     #: Records that could not be read, each with the reason.
     rejected: list[str]
     next_page_token: str
@@ -83,7 +83,7 @@ class AffiliateClient:
             params={"page_size": page_size, "page_token": page_token},
             body={k: v for k, v in (filters or {}).items() if v},
         )
-        applications: list[SampleApplication] = []
+        applications: list[ApplicationRecord] = []
         rejected: list[str] = []
         for raw in data.get("sample_applications") or []:
             try:
