@@ -236,6 +236,10 @@ class ConnectionsService:
         """The settings in effect (environment overrides applied)."""
         return load_settings(self._folder, self._environ).effective
 
+    def saved_shop_domain(self) -> str:
+        """The Shopify address saved in the settings (not an override)."""
+        return load_settings(self._folder, self._environ).stored.shopify_shop_domain
+
     def _update_settings(self, **changes: Any) -> None:
         # The stored settings, not the effective ones: an override from the
         # environment must never be written into the file.
@@ -557,7 +561,7 @@ class ConnectionsService:
         settings = self.settings()
         return ConnectionStatus(
             tiktok_shop=settings.tiktok_shop_name or "not connected",
-            shopify_shop=settings.shopify_shop_domain or "not connected",
+            shopify_shop=self.saved_shop_domain() or "not connected",
             shopify_location=(
                 self._locations[settings.shopify_location_id].name
                 if settings.shopify_location_id in self._locations

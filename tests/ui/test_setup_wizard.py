@@ -1,0 +1,250 @@
+"""The Connect stores wizard, driven from the keyboard against both simulators.
+
+The simulators run over loopback HTTP and the wizard finds them through the
+same environment overrides a support person would use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import keyring.core
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWizard
+from pytestqt.exceptions import TimeoutError
+
+from app.services.connections import ConnectionsService
+from app.services.credentials import CredentialsService
+from app.sim.tiktok import SimServer, TikTokShopSim
+from app.storage.settings import load_settings
+from app.ui import tasks
+from app.ui.application import create_application
+from app.ui.setup_wizard import SetupWizard
+from tests.utils.memory_keyring import MemoryKeyring
+from tests.utils.shopify_sim import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, Shop
+from tests.utils.shopify_sim import make_shop as make_shopify
+from tests.utils.tiktok_sim import CANARY_APP_KEY, CANARY_SECRET, make_sim
+
+SHOP_DOMAIN = "giveaway-test.myshopify.com"
+CONSENT_URL = "https://consent.sim.invalid/open/authorize"
+WAIT_MS = 15_000
+
+
+class BrowserStandIn(QObject):
+    """Takes the URLs QDesktopServices would hand to the web browser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        """Remember ``url`` instead of starting a browser."""
+        self.opened.append(url.toString())
+
+
+@dataclass
+class Stores:
+    """Both simulators, served over loopback, and the environment naming them."""
+
+    tiktok: TikTokShopSim
+    shopify: Shop
+    environ: dict[str, str]
+    browser: BrowserStandIn
+
+
+@pytest.fixture
+def stores(qapp) -> Iterator[Stores]:
+    create_application()  # the real fonts and style sheet, for the screenshots
+    sim = make_sim()
+    shop = make_shopify()
+    browser = BrowserStandIn()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    server = SimServer(sim)
+    tiktok_url = server.start()
+    shopify_server = shop.sim.serve()
+    try:
+        yield Stores(
+            sim,
+            shop,
+            {
+                "GIVEAWAY_DESK_TIKTOK_API_URL": tiktok_url,
+                "GIVEAWAY_DESK_TIKTOK_AUTH_URL": tiktok_url,
+                "GIVEAWAY_DESK_TIKTOK_CONSENT_URL": CONSENT_URL,
+                "GIVEAWAY_DESK_SHOPIFY_URL": shopify_server.url,
+            },
+            browser,
+        )
+    finally:
+        tasks.wait_for_all()
+        QDesktopServices.unsetUrlHandler("https")
+        shopify_server.stop()
+        server.stop()
+
+
+def open_wizard(qtbot, stores: Stores) -> SetupWizard:
+    service = ConnectionsService(CredentialsService("wizard"), environ=stores.environ)
+    wizard = SetupWizard(service)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitUntil(wizard.keyring_page.isComplete, timeout=WAIT_MS)
+    return wizard
+
+
+def press_next(qtbot, wizard: SetupWizard) -> None:
+    """Alt+N, as a supervisor at the keyboard would."""
+    before = wizard.currentId()
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    # The mnemonic "animates" the click: the page changes a moment later.
+    qtbot.keyClick(wizard, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: wizard.currentId() != before, timeout=WAIT_MS)
+    # Clicks on a page still reading its settings would be ignored.
+    qtbot.waitUntil(lambda: not wizard.currentPage().busy, timeout=WAIT_MS)
+
+
+def wait_for_message(qtbot, page, text: str) -> str:
+    try:
+        qtbot.waitUntil(lambda: text in page.message.text(), timeout=WAIT_MS)
+    except TimeoutError:
+        pytest.fail(f"waited for {text!r}; the page says {page.message.text()!r}")
+    return page.message.text()
+
+
+def screenshot(wizard: SetupWizard, number: int, tmp_path: Path) -> None:
+    for folder in (tmp_path, Path("/tmp")):
+        assert wizard.grab().save(str(folder / f"wizard-{number}.png"))
+
+
+def authorize_in_browser(stores: Stores) -> str:
+    """The address the browser shows after the seller agreed on the consent page."""
+    opened = stores.browser.opened[-1]
+    state = parse_qs(urlsplit(opened).query)["state"][0]
+    code = stores.tiktok.issue_auth_code()
+    return f"https://seller.example/callback?code={code}&state={state}"
+
+
+def connect_tiktok(qtbot, wizard: SetupWizard, stores: Stores, secret: str) -> None:
+    page = wizard.tiktok_page
+    qtbot.keyClicks(page.app_key, CANARY_APP_KEY)
+    qtbot.keyClicks(page.app_secret, secret)
+    qtbot.keyClicks(page.service_id, "7123456789")
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(stores.browser.opened), timeout=WAIT_MS)
+    qtbot.keyClicks(page.pasted, authorize_in_browser(stores))
+    qtbot.keyClick(page.pasted, Qt.Key.Key_Return)
+
+
+def test_a_supervisor_connects_both_stores_from_the_keyboard(
+    qtbot, stores: Stores, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    wizard = open_wizard(qtbot, stores)
+    assert "Secrets are kept in" in wizard.keyring_page.message.text()
+    screenshot(wizard, 1, tmp_path)
+
+    press_next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.tiktok_page
+    assert wizard.tiktok_page.app_key.hasFocus()
+    connect_tiktok(qtbot, wizard, stores, CANARY_SECRET)
+    wait_for_message(qtbot, wizard.tiktok_page, "Connected to TikTok Shop")
+    assert stores.browser.opened[0].startswith(CONSENT_URL + "?service_id=7123456789")
+    assert wizard.tiktok_page.shop.currentText().startswith("Demo Candle Co")
+    # The tokens are read back through the credentials service (test keyring).
+    credentials = CredentialsService("wizard")
+    access = credentials.store.get("tiktok.access_token")
+    assert access is not None and access.reveal().startswith("TTP_sim")
+    assert credentials.store.get("tiktok.app_secret").reveal() == CANARY_SECRET  # type: ignore[union-attr]
+    cipher = credentials.store.get("tiktok.shop_cipher")
+    assert cipher is not None and cipher.reveal() == stores.tiktok.shop.cipher
+    assert wizard.tiktok_page.app_secret.text() == ""
+    qtbot.mouseClick(wizard.tiktok_page.test_button, Qt.MouseButton.LeftButton)
+    wait_for_message(qtbot, wizard.tiktok_page, "TikTok Shop answered")
+    screenshot(wizard, 2, tmp_path)
+
+    press_next(qtbot, wizard)
+    page = wizard.shopify_page
+    qtbot.keyClicks(page.domain, SHOP_DOMAIN)
+    qtbot.keyClicks(page.client_id, CANARY_CLIENT_ID)
+    qtbot.keyClicks(page.client_secret, CANARY_CLIENT_SECRET)
+    qtbot.mouseClick(page.connect_button, Qt.MouseButton.LeftButton)
+    wait_for_message(qtbot, page, "stock is taken from Main warehouse")
+    settings = load_settings().stored
+    assert settings.shopify_location_id == stores.shopify.location_id
+    assert settings.shopify_shop_domain == SHOP_DOMAIN
+    screenshot(wizard, 3, tmp_path)
+
+    press_next(qtbot, wizard)
+    carriers = wizard.carriers_page
+    qtbot.waitUntil(lambda: len(carriers.rows) == 7, timeout=WAIT_MS)
+    ups = next(row for row in carriers.rows if row[0] == "UPS")
+    qtbot.keyClicks(ups[2], "6617675021119438850")
+    screenshot(wizard, 4, tmp_path)
+
+    press_next(qtbot, wizard)
+    summary = wizard.summary_page
+    qtbot.waitUntil(lambda: "Demo Candle Co" in summary.summary.text(), timeout=WAIT_MS)
+    assert "Main warehouse" in summary.summary.text()
+    assert "kept in the keyring" in summary.summary.text()
+    mapping = {row.carrier: row for row in load_settings().stored.carrier_mappings}
+    assert mapping["UPS"].tiktok_shipping_provider_id == "6617675021119438850"
+    assert mapping["Amazon Logistics"].shopify_tracking_company == "Amazon"
+    screenshot(wizard, 5, tmp_path)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert memory_keyring.entries("GiveawayDesk/wizard")["shopify.client_secret"] == (
+        CANARY_CLIENT_SECRET
+    )
+
+
+def test_wrong_credentials_are_explained_in_words(qtbot, stores: Stores) -> None:
+    wizard = open_wizard(qtbot, stores)
+    press_next(qtbot, wizard)
+
+    connect_tiktok(qtbot, wizard, stores, "not-the-secret")
+
+    text = wait_for_message(qtbot, wizard.tiktok_page, "Problem:")
+    assert "did not accept the credentials" in text
+    assert "Traceback" not in text
+    assert not wizard.tiktok_page.shop.isEnabled()
+
+    press_next(qtbot, wizard)
+    page = wizard.shopify_page
+    qtbot.keyClicks(page.domain, SHOP_DOMAIN)
+    qtbot.keyClicks(page.client_id, CANARY_CLIENT_ID)
+    qtbot.keyClicks(page.client_secret, "wrong")
+    qtbot.mouseClick(page.connect_button, Qt.MouseButton.LeftButton)
+    text = wait_for_message(qtbot, page, "Problem:")
+    assert "Shopify did not accept the credentials" in text
+    assert CredentialsService("wizard").store.get("shopify.client_id") is None
+
+
+def test_without_a_keyring_secrets_wait_for_an_explicit_choice(
+    qtbot, stores: Stores, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(keyring.core, "_keyring_backend", fail.Keyring())
+    service = ConnectionsService(
+        CredentialsService("nokeyring"), environ=stores.environ
+    )
+    wizard = SetupWizard(service)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.keyring_page
+
+    text = wait_for_message(qtbot, page, "Problem:")
+
+    assert "No secure credential store is available" in text
+    assert "keyring.backends.fail.Keyring" in text
+    assert page.retry_button.isVisible() and page.run_only_button.isVisible()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    screenshot(wizard, 0, tmp_path)
+
+    qtbot.mouseClick(page.run_only_button, Qt.MouseButton.LeftButton)
+    assert "for this run only" in page.message.text()
+    press_next(qtbot, wizard)
+    connect_tiktok(qtbot, wizard, stores, CANARY_SECRET)
+    wait_for_message(qtbot, wizard.tiktok_page, "Connected to TikTok Shop")
+    assert service.credentials.store.get("tiktok.app_secret") is not None
