@@ -458,8 +458,13 @@ class SamplesService:
         application_id: str,
         result: ReviewResult,
         reason: RejectReason | None = None,
+        *,
+        supervisor: str = "",
     ) -> None:
-        """Approve or reject a pending application in TikTok, then note it here."""
+        """Approve or reject a pending application in TikTok, then note it here.
+
+        ``supervisor`` is who decided; the audit keeps it beside the bench user.
+        """
         if self.reviewer is None:
             raise BenchError(
                 "TikTok Shop is not connected; approve or reject samples in the "
@@ -496,7 +501,7 @@ class SamplesService:
                 entity_id=application_id,
                 old=old,
                 new=new_status.value,
-                detail=reason.value if reason else "",
+                detail=_review_note(reason, supervisor),
             )
         logger.info("Sample request %s: %s", application_id, result.value)
 
@@ -1040,6 +1045,11 @@ def _parse_time(text: str, application_id: str) -> datetime | None:
             "(use YYYY-MM-DD)"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _review_note(reason: RejectReason | None, supervisor: str) -> str:
+    parts = [f"reason {reason.value}" if reason else "", f"by {supervisor.strip()}"]
+    return ", ".join(p for p in parts if p and p != "by ")
 
 
 def _hours(window: timedelta) -> int:
