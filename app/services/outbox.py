@@ -86,13 +86,20 @@ class OutboxView:
 
 
 def due_entries(
-    engine: Engine, now: datetime, stale_before: datetime, limit: int | None
+    engine: Engine,
+    now: datetime,
+    stale_before: datetime,
+    limit: int | None,
+    *,
+    shipment_id: int | None = None,
+    abandoned: frozenset[int] = frozenset(),
 ) -> list[tuple[int, str]]:
     """``(id, action)`` of the entries that may run now, oldest due first.
 
     Pending entries whose time has come, and in-flight entries whose claim is
-    older than ``stale_before``; either only when no earlier entry of the same
-    shipment is unresolved.
+    older than ``stale_before`` or whose worker is known to be gone
+    (``abandoned``); either only when no earlier entry of the same shipment is
+    unresolved.
     """
     earlier = sa.alias(OutboxEntry.__table__, "earlier")  # type: ignore[attr-defined]
     blocked = sa.exists().where(
@@ -106,12 +113,20 @@ def due_entries(
         ),
         sa.and_(
             col(OutboxEntry.status) == IN_FLIGHT,
-            col(OutboxEntry.claimed_at) < stale_before,
+            sa.or_(
+                col(OutboxEntry.claimed_at) < stale_before,
+                col(OutboxEntry.id).in_(sorted(abandoned)),
+            ),
         ),
     )
     query = (
         select(OutboxEntry.id, OutboxEntry.action)
         .where(ready, ~blocked)
+        .where(
+            sa.true()
+            if shipment_id is None
+            else col(OutboxEntry.shipment_id) == shipment_id
+        )
         .order_by(col(OutboxEntry.next_attempt_at), col(OutboxEntry.id))
         .limit(limit)
     )

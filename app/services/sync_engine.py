@@ -173,6 +173,22 @@ class SyncStatus:
         return self.pending + self.in_flight
 
 
+@dataclass(slots=True)
+class _Pass:
+    """The state of one drain pass."""
+
+    stale: datetime
+    abandoned: frozenset[int]
+    budget: int | None
+    seen: set[int] = field(default_factory=set)
+    offline: set[str] = field(default_factory=set)
+    report: DrainReport = field(default_factory=DrainReport)
+
+    def has_budget(self) -> bool:
+        """True while ``max_entries`` allows another entry."""
+        return self.budget is None or len(self.seen) < self.budget
+
+
 class _Retry(Exception):  # noqa: N818 - an outcome, not a bug
     """Try the entry again later."""
 
@@ -256,55 +272,79 @@ class SyncEngine:
     # --- the outbox -----------------------------------------------------------
 
     def drain_once(self, max_entries: int | None = None) -> DrainReport:
-        """Work every due entry once (or ``max_entries`` of them), in order."""
+        """Work every due entry once (or ``max_entries`` of them), in order.
+
+        A shipment is finished before the next one starts where it can be: once
+        an entry is done, the next entry of the same shipment goes right after.
+        """
         with self._drain_lock:
-            report = DrainReport()
-            offline: set[str] = set()
             now = self._clock()
-            stale = outbox.stale_before(now, self.settings.lease_s)
-            abandoned = self._abandoned_claims()
-            seen: set[int] = set()
-            # Finishing an entry can make the next one of its shipment due, so
-            # look again until a round brings nothing new.
-            while max_entries is None or len(seen) < max_entries:
-                left = None if max_entries is None else max_entries - len(seen)
-                due = outbox.due_entries(self.bench.engine, now, stale, None)
-                fresh = [(i, action) for i, action in due if i not in seen][:left]
+            work = _Pass(
+                stale=outbox.stale_before(now, self.settings.lease_s),
+                abandoned=self._abandoned_claims(),
+                budget=max_entries,
+            )
+            # Finishing an entry can make later ones due, so look again until
+            # a round brings nothing new.
+            while work.has_budget():
+                due = outbox.due_entries(
+                    self.bench.engine, now, work.stale, None, abandoned=work.abandoned
+                )
+                fresh = [(i, action) for i, action in due if i not in work.seen]
                 if not fresh:
                     break
                 for entry_id, action in fresh:
-                    seen.add(entry_id)
-                    if _service(action) in offline:
-                        # Its service just proved unreachable: leave the entry
-                        # for the next pass instead of waiting for a timeout.
-                        report.deferred += 1
-                        continue
-                    self._work_one(entry_id, abandoned, offline, report)
-            report.offline = bool(offline)
-            if report.worked or report.deferred:
-                logger.info("Outbox drained: %s", report.summary())
-            return report
+                    if not work.has_budget():
+                        break
+                    if entry_id not in work.seen:
+                        self._work_chain(entry_id, action, work)
+            work.report.offline = bool(work.offline)
+            if work.report.worked or work.report.deferred:
+                logger.info("Outbox drained: %s", work.report.summary())
+            return work.report
 
-    def _work_one(
-        self,
-        entry_id: int,
-        abandoned: frozenset[int],
-        offline: set[str],
-        report: DrainReport,
-    ) -> None:
+    def _work_chain(self, entry_id: int, action: str, work: _Pass) -> None:
+        """Work one entry and, while they succeed, the next ones of its shipment."""
+        current: tuple[int, str] | None = (entry_id, action)
+        while current is not None and work.has_budget():
+            entry_id, action = current
+            work.seen.add(entry_id)
+            if _service(action) in work.offline:
+                # Its service just proved unreachable: leave the entry for the
+                # next pass instead of waiting for another timeout.
+                work.report.deferred += 1
+                return
+            shipment_id = self._work_one(entry_id, work)
+            if shipment_id is None:
+                return
+            now = self._clock()
+            following = outbox.due_entries(
+                self.bench.engine,
+                now,
+                work.stale,
+                1,
+                shipment_id=shipment_id,
+                abandoned=work.abandoned,
+            )
+            current = following[0] if following else None
+
+    def _work_one(self, entry_id: int, work: _Pass) -> int | None:
+        """Claim and run one entry; the shipment id if it is now done."""
         engine = self.bench.engine
         now = self._clock()
         stale = outbox.stale_before(now, self.settings.lease_s)
         claimed = outbox.claim(
-            engine, entry_id, self._owner, now, stale, abandoned=abandoned
+            engine, entry_id, self._owner, now, stale, abandoned=work.abandoned
         )
         if claimed is None:
-            return
-        self._run_claimed(claimed, offline, report)
+            return None
+        if self._run_claimed(claimed, work.offline, work.report):
+            return claimed.shipment_id
+        return None
 
     def _run_claimed(
         self, claimed: outbox.Claimed, offline: set[str], report: DrainReport
-    ) -> None:
+    ) -> bool:
         engine = self.bench.engine
         try:
             shopify_order = self._perform(claimed)
@@ -315,13 +355,13 @@ class SyncEngine:
             self._note_error(f"Order {claimed.order_id}: {fail.reason}")
             report.failed += 1
             report.errors.append(f"Order {claimed.order_id}: {fail.reason}")
-            return
+            return False
         except _Retry as retry:
             self._schedule_retry(claimed, retry)
             if retry.offline:
                 offline.add(_service(claimed.action))
             report.retry_later += 1
-            return
+            return False
         synced = outbox.mark_done(
             engine,
             self._actor,
@@ -331,6 +371,7 @@ class SyncEngine:
         )
         report.done += 1
         report.synced_shipments += int(synced)
+        return True
 
     def _schedule_retry(self, claimed: outbox.Claimed, retry: _Retry) -> None:
         now = self._clock()
