@@ -49,6 +49,7 @@ from app.domain.shipments import (
 )
 from app.services import audit
 from app.services.bench import Bench, BenchError, NotFoundError
+from app.services.demo import SEEDED_KEY
 from app.services.dto import FulfilResult, ImportReport
 from app.services.importer import PLATFORM
 from app.services.samples_csv import (
@@ -765,6 +766,13 @@ def ensure_demo_samples(
     bench.set_state(DEMO_SAMPLES_KEY, "1")
     logger.info("Demo samples created: %s", report.summary())
     return report
+
+
+def ensure_demo_samples_if_demo(bench: Bench) -> PullReport | None:
+    """:func:`ensure_demo_samples`, on a bench that holds the demo store only."""
+    if not bench.get_state(SEEDED_KEY):
+        return None
+    return ensure_demo_samples(bench)
 
 
 # --- matching a sample to the catalog -------------------------------------------

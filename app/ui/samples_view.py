@@ -60,6 +60,7 @@ from app.services.samples import (
     SampleDetail,
     SampleRow,
     SamplesService,
+    ensure_demo_samples_if_demo,
 )
 from app.services.samples_csv import (
     FIELD_LABELS,
@@ -639,6 +640,11 @@ def install_samples_view(
     for action in (install.open_action, install.import_action, install.export_action):
         menu.addAction(action)
     _follow_selection(window, dock)
+    # The demo store gets its sample requests the first time this runs on it.
+    tasks.run_in_background(
+        lambda: ensure_demo_samples_if_demo(bench),
+        lambda report: _refresh(window) if report is not None else None,
+    )
     return install
 
 

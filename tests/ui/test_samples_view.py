@@ -195,3 +195,18 @@ def test_import_asks_for_columns_and_export_writes_safe_cells(
     [row] = [r for r in rows if r["Application ID"] == "7450000000000000991"]
     assert row["Creator name"] == "'=Lena"
     assert row["Tracking number"] == "1Z999AA10123456784"
+
+
+def test_the_demo_store_gets_its_sample_requests_when_the_view_is_installed(
+    qtbot, demo_bench: Bench
+) -> None:
+    window = MainWindow(demo_bench, clock=lambda: DEMO_NOW)
+    qtbot.addWidget(window)
+    service = SamplesService(demo_bench)
+    assert not any(row.application_id for row in service.rows())
+
+    install_samples_view(window)
+
+    qtbot.waitUntil(
+        lambda: any(row.status == "PENDING" for row in service.rows()), timeout=10_000
+    )
