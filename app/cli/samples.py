@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import fail, open_bench
+from app.domain.credentials import CredentialStore
+from app.net.tiktok import EnvCredentialStore, TikTokConfig, TikTokShopClient
+from app.net.tiktok.affiliate import AffiliateClient
+from app.net.tiktok.client import NotConfiguredError
+from app.net.tiktok.errors import TikTokError
 from app.services.bench import Bench
+from app.services.credentials import CredentialsService, CredentialStoreError
 from app.services.samples import SamplesService, ensure_demo_samples
 from app.services.samples_csv import (
     SampleCsvError,
@@ -41,6 +47,17 @@ def register(subparsers: Any) -> None:
         help="read FIELD from the column named HEADER (repeatable)",
     )
     parser.set_defaults(handler=_import_samples)
+
+    parser = subparsers.add_parser(
+        "pull-samples",
+        help="pull creator sample requests from TikTok Affiliate",
+        description="Read every sample request of the connected TikTok shop, "
+        "link each to its sample order, and queue sample orders not pulled yet.",
+    )
+    parser.add_argument(
+        "--status", default="", help="only requests in this status (e.g. PENDING)"
+    )
+    parser.set_defaults(handler=_pull_samples)
 
     parser = subparsers.add_parser(
         "export-tracking",
@@ -112,3 +129,36 @@ def _export_tracking(args: argparse.Namespace) -> int:
     where = f" to {args.out}" if args.out else ""
     sys.stderr.write(f"{written} sample tracking numbers written{where}.\n")
     return 0
+
+
+def _pull_samples(args: argparse.Namespace) -> int:
+    bench, service = _service(args)
+    try:
+        with TikTokShopClient(TikTokConfig.from_env(), _credentials()) as client:
+            missing = client.missing_credentials()
+            if missing:
+                raise NotConfiguredError(", ".join(missing) + " not set")
+            report = service.pull(
+                AffiliateClient(client),
+                filters={"status": args.status.strip().upper()},
+                orders=client,
+            )
+    except (TikTokError, CredentialStoreError) as error:
+        return fail(f"Pulling sample requests failed: {error}")
+    finally:
+        bench.close()
+    for message in report.errors:
+        fail(message)
+    print(report.summary() + ".")
+    if report.orders is not None:
+        print(f"Sample orders: {report.orders.summary()}.")
+    return 1 if report.errors else 0
+
+
+def _credentials() -> CredentialStore:
+    """The keyring under the environment's ``GIVEAWAY_DESK_TIKTOK_*`` values."""
+    service = CredentialsService.from_settings()
+    if not service.check_backend().usable:
+        # No keyring (a server, a CI run): the environment must carry it all.
+        service.use_for_this_run()
+    return EnvCredentialStore(service.store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from app.cli import main
 from app.services.bench import Bench
 from app.services.samples import SamplesService
+from app.sim.demo_store import build_demo_store
+from app.sim.tiktok import SimServer, TikTokShopSim, seed_demo_store
+from app.sim.tiktok.affiliate import application_record, install_affiliate
 from app.storage.paths import resolve_folders
 
 UPS = "1Z999AA10123456784"
@@ -96,3 +100,55 @@ def test_a_bad_map_is_a_usage_error(
         capsys, tmp_path / "data", "import-samples", str(sheet), "--map", "nope=X"
     )
     assert code == 2 and "Unknown field 'nope'" in err
+
+
+def test_pull_samples_links_requests_and_queues_their_orders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = build_demo_store(now=datetime.now(UTC) - timedelta(hours=1))
+    sim = seed_demo_store(TikTokShopSim(), list(store.orders))
+    served = install_affiliate(sim)
+    sample = next(
+        o
+        for o in store.orders
+        if o["is_sample_order"] and o["status"] == "AWAITING_SHIPMENT"
+    )
+    line = sample["line_items"][0]
+    served.add_application(
+        application_record(
+            "7450000000000000099",
+            status="AWAITING_SHIPMENT",
+            product_id=line["product_id"],
+            title=line["product_name"],
+            sku_id=line["sku_id"],
+            creator_user_id="6990000000000000444",
+            username="riley.makes.things",
+            order_id=sample["id"],
+        )
+    )
+    tokens = sim.issue_tokens()
+    data = tmp_path / "data"
+    with SimServer(sim) as server:
+        for name, value in {
+            "GIVEAWAY_DESK_TIKTOK_API_URL": server.base_url,
+            "GIVEAWAY_DESK_TIKTOK_AUTH_URL": server.base_url,
+            "GIVEAWAY_DESK_TIKTOK_APP_KEY": sim.app_key,
+            "GIVEAWAY_DESK_TIKTOK_APP_SECRET": sim.app_secret,
+            "GIVEAWAY_DESK_TIKTOK_ACCESS_TOKEN": tokens["access_token"],
+            "GIVEAWAY_DESK_TIKTOK_REFRESH_TOKEN": tokens["refresh_token"],
+        }.items():
+            monkeypatch.setenv(name, value)
+        code = main(["--data-dir", str(data), "pull-samples"])
+    out, err = capsys.readouterr()
+
+    assert code == 0, err
+    assert "1 new, 0 updated, 0 unchanged sample applications." in out
+    assert "Sample orders: 1 new" in out
+    bench = Bench.open(resolve_folders(data))
+    try:
+        detail = SamplesService(bench).detail("7450000000000000099")
+    finally:
+        bench.close()
+    assert detail.row.order_id == sample["id"]
+    assert detail.row.shipment_id is not None
+    assert detail.row.creator_handle == "riley.makes.things"
