@@ -202,18 +202,24 @@ def figures(budget: int, winners: Sequence[Winner]) -> BudgetFigures:
 
 
 def to_consume(
-    budget: int, winners: Sequence[Winner], already_consumed: int
+    budget: int,
+    winners: Sequence[Winner],
+    consumed: frozenset[int] = frozenset(),
+    consumed_units: int = 0,
 ) -> list[Winner]:
     """Shipped winners whose reserved unit is still to be used, oldest first.
 
-    Only units within the budget come out of the reservation: a winner shipped
-    beyond it (a supervisor's override) takes its unit from ``available`` like
-    any order, because nothing was set aside for it.
+    ``consumed`` holds the shipment ids already counted and ``consumed_units``
+    their units. Only units within the budget come out of the reservation: a
+    winner shipped beyond it (a supervisor's override) takes its unit from
+    ``available`` like any order, because nothing was set aside for it.
     """
-    room = max(budget - already_consumed, 0)
-    shipped = [w for w in allocate(budget, winners).within if w.state in SHIPPED_STATES]
+    room = max(budget - consumed_units, 0)
+    within = allocate(budget, winners).within
     chosen: list[Winner] = []
-    for winner in shipped:
+    for winner in within:
+        if winner.state not in SHIPPED_STATES or winner.shipment_id in consumed:
+            continue
         if winner.units > room:
             break
         chosen.append(winner)

@@ -80,9 +80,9 @@ def test_figures_count_winners_shipped_and_over_budget_units() -> None:
 def test_only_shipped_winners_within_budget_consume_reserved_units() -> None:
     winners = [winner(1, "shipped"), winner(2, "synced"), winner(3, "shipped")]
 
-    assert [w.order_id for w in to_consume(2, winners, 0)] == ["O1", "O2"]
-    assert [w.order_id for w in to_consume(3, winners, 2)] == ["O1"]
-    assert to_consume(2, winners, 2) == []
+    assert [w.order_id for w in to_consume(2, winners)] == ["O1", "O2"]
+    assert [w.order_id for w in to_consume(3, winners, frozenset({1, 2}), 2)] == ["O3"]
+    assert to_consume(2, winners, frozenset({1, 2}), 2) == []
 
 
 def test_closing_releases_what_was_not_consumed() -> None:
