@@ -34,9 +34,10 @@ def register(subparsers: Any) -> None:
         description="Import sample requests (one row per application) from a CSV "
         "file in UTF-8, UTF-16 or Windows-1252, separated by commas, semicolons "
         "or tabs. Columns are found by their header names; name any others with "
-        "--map FIELD=HEADER. Approved requests with an address and no TikTok "
-        "order become parcels to send. Bad rows are listed by line number; the "
-        f"good rows are imported. Fields: {fields}.",
+        "--map FIELD=HEADER. Approved requests (a row without a status counts as "
+        "approved) with an address and no TikTok order become parcels to send. "
+        "Bad rows are listed by line number; the good rows are imported. "
+        f"Fields: {fields}.",
     )
     parser.add_argument("file", type=Path, metavar="FILE")
     parser.add_argument(
