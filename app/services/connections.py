@@ -79,8 +79,9 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: TikTok's seller consent page (US shops use ``services.us.tiktokshop.com``).
+#: TikTok's seller consent page; shops in the United States have their own.
 DEFAULT_CONSENT_URL: Final = "https://services.tiktokshop.com/open/authorize"
+US_CONSENT_URL: Final = "https://services.us.tiktokshop.com/open/authorize"
 CONSENT_URL_ENV: Final = "GIVEAWAY_DESK_TIKTOK_CONSENT_URL"
 SHOPIFY_SUFFIX: Final = ".myshopify.com"
 #: Interactive calls try twice at most: a supervisor is waiting for the answer.
@@ -254,8 +255,12 @@ class ConnectionsService:
 
     # --- TikTok Shop: authorization -------------------------------------------
 
-    def authorization_link(self, service_id: str) -> AuthorizationLink:
+    def authorization_link(
+        self, service_id: str, *, us_shop: bool = False
+    ) -> AuthorizationLink:
         """The seller consent page for ``service_id``, with a fresh ``state``.
+
+        ``us_shop`` picks the consent page of shops in the United States.
 
         The ``state`` is remembered until a code is exchanged, so a redirect URL
         from another (older, or someone else's) request is recognised and refused.
@@ -268,7 +273,8 @@ class ConnectionsService:
             )
         state = secrets.token_urlsafe(16)
         self._state = state
-        base = self._environ.get(CONSENT_URL_ENV) or DEFAULT_CONSENT_URL
+        page = US_CONSENT_URL if us_shop else DEFAULT_CONSENT_URL
+        base = self._environ.get(CONSENT_URL_ENV) or page
         url = f"{base}?{urlencode({'service_id': service_id, 'state': state})}"
         self._update_settings(tiktok_service_id=service_id)
         return AuthorizationLink(url, state)

@@ -116,6 +116,10 @@ class Message(QLabel):
         """Show a success."""
         self._show(text, OK_STYLE)
 
+    def note(self, text: str) -> None:
+        """Show something worth knowing that is not a failure."""
+        self._show(text, BUSY_STYLE)
+
     def problem(self, text: str) -> None:
         """Show a failure, starting with the word "Problem"."""
         self._show(f"Problem: {text}", ERROR_STYLE)
@@ -319,6 +323,8 @@ class TikTokPage(_Page):
         self.app_key = QLineEdit()
         self.app_secret = _secret_field("typing is hidden")
         self.service_id = QLineEdit()
+        self.region = QComboBox()
+        self.region.addItems(["United States", "Any other country"])
         self.link = QLineEdit()
         self.link.setReadOnly(True)
         self.link.setPlaceholderText("press Open authorization link")
@@ -329,6 +335,7 @@ class TikTokPage(_Page):
         form.addRow("App &key:", self.app_key)
         form.addRow("App &secret:", self.app_secret)
         form.addRow("Ser&vice id:", self.service_id)
+        form.addRow("Shop's &region:", self.region)
         form.addRow("Authorization link:", self.link)
         form.addRow("&Code or address:", self.pasted)
         form.addRow("S&hop:", self.shop)
@@ -371,6 +378,7 @@ class TikTokPage(_Page):
     def open_link(self) -> None:
         """Make a fresh consent link, show it and open it in the browser."""
         service_id = self.service_id.text()
+        us_shop = self.region.currentIndex() == 0
 
         def opened(link: Any) -> None:
             self.link.setText(link.url)
@@ -384,7 +392,7 @@ class TikTokPage(_Page):
 
         self.run(
             "Making the authorization link…",
-            lambda: self.service.authorization_link(service_id),
+            lambda: self.service.authorization_link(service_id, us_shop=us_shop),
             opened,
             lane=Lane.DATABASE,
         )
@@ -710,7 +718,7 @@ class CarriersPage(_Page):
 
     def _show_providers(self, providers: tuple[ProviderChoice, ...]) -> None:
         if not providers:
-            self.message.problem(
+            self.message.note(
                 "TikTok Shop lists carriers per order, and there is no order yet. "
                 "Leave the column empty: carriers are then looked up by name."
             )
@@ -831,7 +839,9 @@ class SetupWizard(QWizard):
         self.setWindowTitle("Connect stores")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setMinimumSize(1100, 760)
+        # Fits a 1366 x 768 laptop screen with room for the title bar.
+        self.setMinimumSize(960, 680)
+        self.resize(1100, 720)
         font = self.font()
         font.setPointSize(PAGE_POINT_SIZE)
         self.setFont(font)

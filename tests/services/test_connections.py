@@ -73,6 +73,8 @@ def test_the_authorization_link_names_the_service_and_a_fresh_state(
     assert query == {"service_id": ["7123456789"], "state": [first.state]}
     assert first.state != second.state
     assert load_settings().stored.tiktok_service_id == "7123456789"
+    us = service.authorization_link("7123456789", us_shop=True)
+    assert us.url.startswith("https://services.us.tiktokshop.com/open/authorize?")
 
 
 def test_a_pasted_redirect_url_gives_its_code_only_with_our_state(

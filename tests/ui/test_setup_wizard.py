@@ -16,7 +16,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWizard
 from pytestqt.exceptions import TimeoutError
 
 from app.services.connections import ConnectionsService
@@ -26,7 +26,8 @@ from app.storage.settings import load_settings
 from app.ui import tasks
 from app.ui.application import create_application
 from app.ui.setup_wizard import SetupWizard
-from tests.utils.memory_keyring import MemoryKeyring
+from tests.ui.conftest import save_screenshot
+from tests.utils.memory_keyring import HangingKeyring, MemoryKeyring
 from tests.utils.shopify_sim import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, Shop
 from tests.utils.shopify_sim import make_shop as make_shopify
 from tests.utils.tiktok_sim import CANARY_APP_KEY, CANARY_SECRET, make_sim
@@ -92,6 +93,8 @@ def open_wizard(qtbot, stores: Stores) -> SetupWizard:
     service = ConnectionsService(CredentialsService("wizard"), environ=stores.environ)
     wizard = SetupWizard(service)
     qtbot.addWidget(wizard)
+    # The smallest size it allows: what a laptop screen shows.
+    wizard.resize(wizard.minimumSize())
     wizard.show()
     qtbot.waitUntil(wizard.keyring_page.isComplete, timeout=WAIT_MS)
     return wizard
@@ -116,9 +119,28 @@ def wait_for_message(qtbot, page, text: str) -> str:
     return page.message.text()
 
 
-def screenshot(wizard: SetupWizard, number: int, tmp_path: Path) -> None:
-    for folder in (tmp_path, Path("/tmp")):
-        assert wizard.grab().save(str(folder / f"wizard-{number}.png"))
+def cut_off(wizard: SetupWizard) -> list[str]:
+    """Visible texts on the current page that do not fit their widget."""
+    problems = []
+    page = wizard.currentPage()
+    for widget in page.findChildren(QPushButton) + page.findChildren(QLabel):
+        if not widget.isVisible() or not widget.text():
+            continue
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            if widget.height() < widget.heightForWidth(widget.width()):
+                problems.append(f"wrapped label {widget.text()[:40]!r}")
+            continue
+        hint = widget.minimumSizeHint()
+        if widget.width() < hint.width() or widget.height() < hint.height():
+            problems.append(f"{type(widget).__name__} {widget.text()!r}")
+    return problems
+
+
+def screenshot(qtbot, wizard: SetupWizard, number: int, tmp_path: Path) -> None:
+    """Save the page as wizard-N.png (in $GIVEAWAY_DESK_SCREENSHOTS if set)."""
+    QApplication.processEvents()
+    assert cut_off(wizard) == []
+    save_screenshot(wizard, f"wizard-{number}", tmp_path)
 
 
 def authorize_in_browser(stores: Stores) -> str:
@@ -134,7 +156,7 @@ def connect_tiktok(qtbot, wizard: SetupWizard, stores: Stores, secret: str) -> N
     qtbot.keyClicks(page.app_key, CANARY_APP_KEY)
     qtbot.keyClicks(page.app_secret, secret)
     qtbot.keyClicks(page.service_id, "7123456789")
-    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(page, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(stores.browser.opened), timeout=WAIT_MS)
     qtbot.keyClicks(page.pasted, authorize_in_browser(stores))
     qtbot.keyClick(page.pasted, Qt.Key.Key_Return)
@@ -145,7 +167,7 @@ def test_a_supervisor_connects_both_stores_from_the_keyboard(
 ) -> None:
     wizard = open_wizard(qtbot, stores)
     assert "Secrets are kept in" in wizard.keyring_page.message.text()
-    screenshot(wizard, 1, tmp_path)
+    screenshot(qtbot, wizard, 1, tmp_path)
 
     press_next(qtbot, wizard)
     assert wizard.currentPage() is wizard.tiktok_page
@@ -162,28 +184,30 @@ def test_a_supervisor_connects_both_stores_from_the_keyboard(
     cipher = credentials.store.get("tiktok.shop_cipher")
     assert cipher is not None and cipher.reveal() == stores.tiktok.shop.cipher
     assert wizard.tiktok_page.app_secret.text() == ""
-    qtbot.mouseClick(wizard.tiktok_page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(wizard, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
     wait_for_message(qtbot, wizard.tiktok_page, "TikTok Shop answered")
-    screenshot(wizard, 2, tmp_path)
+    screenshot(qtbot, wizard, 2, tmp_path)
 
     press_next(qtbot, wizard)
     page = wizard.shopify_page
     qtbot.keyClicks(page.domain, SHOP_DOMAIN)
     qtbot.keyClicks(page.client_id, CANARY_CLIENT_ID)
     qtbot.keyClicks(page.client_secret, CANARY_CLIENT_SECRET)
-    qtbot.mouseClick(page.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(page.client_secret, Qt.Key.Key_Return)
     wait_for_message(qtbot, page, "stock is taken from Main warehouse")
     settings = load_settings().stored
     assert settings.shopify_location_id == stores.shopify.location_id
     assert settings.shopify_shop_domain == SHOP_DOMAIN
-    screenshot(wizard, 3, tmp_path)
+    screenshot(qtbot, wizard, 3, tmp_path)
 
     press_next(qtbot, wizard)
     carriers = wizard.carriers_page
     qtbot.waitUntil(lambda: len(carriers.rows) == 7, timeout=WAIT_MS)
     ups = next(row for row in carriers.rows if row[0] == "UPS")
     qtbot.keyClicks(ups[2], "6617675021119438850")
-    screenshot(wizard, 4, tmp_path)
+    qtbot.keyClick(wizard, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    wait_for_message(qtbot, carriers, "there is no order yet")
+    screenshot(qtbot, wizard, 4, tmp_path)
 
     press_next(qtbot, wizard)
     summary = wizard.summary_page
@@ -193,7 +217,7 @@ def test_a_supervisor_connects_both_stores_from_the_keyboard(
     mapping = {row.carrier: row for row in load_settings().stored.carrier_mappings}
     assert mapping["UPS"].tiktok_shipping_provider_id == "6617675021119438850"
     assert mapping["Amazon Logistics"].shopify_tracking_company == "Amazon"
-    screenshot(wizard, 5, tmp_path)
+    screenshot(qtbot, wizard, 5, tmp_path)
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert memory_keyring.entries("GiveawayDesk/wizard")["shopify.client_secret"] == (
         CANARY_CLIENT_SECRET
@@ -240,7 +264,7 @@ def test_without_a_keyring_secrets_wait_for_an_explicit_choice(
     assert "keyring.backends.fail.Keyring" in text
     assert page.retry_button.isVisible() and page.run_only_button.isVisible()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-    screenshot(wizard, 0, tmp_path)
+    screenshot(qtbot, wizard, 0, tmp_path)
 
     qtbot.mouseClick(page.run_only_button, Qt.MouseButton.LeftButton)
     assert "for this run only" in page.message.text()
@@ -248,3 +272,28 @@ def test_without_a_keyring_secrets_wait_for_an_explicit_choice(
     connect_tiktok(qtbot, wizard, stores, CANARY_SECRET)
     wait_for_message(qtbot, wizard.tiktok_page, "Connected to TikTok Shop")
     assert service.credentials.store.get("tiktok.app_secret") is not None
+
+
+def test_no_secret_field_is_reachable_while_the_keyring_does_not_answer(
+    qtbot, stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hanging = HangingKeyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", hanging)
+    credentials = CredentialsService("slow", timeout=1.0)
+    wizard = SetupWizard(ConnectionsService(credentials, environ=stores.environ))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.keyring_page
+
+    # The check runs in the background: the window answers, Next waits.
+    assert "Checking the keyring" in page.message.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    text = wait_for_message(qtbot, page, "did not answer within 1 seconds")
+    assert wizard.currentPage() is page
+    assert not wizard.tiktok_page.app_secret.hasFocus()
+
+    hanging.release.set()
+    qtbot.keyClick(wizard, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    wait_for_message(qtbot, page, "Secrets are kept in")
+    assert "Problem" in text
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
