@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.scan_check",
     "app.cli.sync",
     "app.cli.shopify_cmd",
+    "app.cli.report",
     "app.cli.samples",
 )
 
