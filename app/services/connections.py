@@ -374,7 +374,7 @@ class ConnectionsService:
     def test_tiktok(self) -> str:
         """One cheap signed call with the saved credentials; a sentence on success."""
         with self._tiktok(self.credentials.store) as client:
-            missing = client.missing_credentials()
+            missing = _tiktok_call(client.missing_credentials)
             if missing:
                 raise ConnectionProblem(
                     "TikTok Shop is not connected yet: enter the app key and "

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -175,10 +176,15 @@ class _Page(QWizardPage):
             self._set_enabled(False)
 
         def succeeded(result: Any) -> None:
+            if not self._still_open(what):
+                return
             self._done(quiet)
             on_success(result)
 
         def failed(error: BaseException) -> None:
+            if not self._still_open(what):
+                describe_failure(error)
+                return
             self._done(quiet)
             text = describe_failure(error)
             self.message.problem(text)
@@ -186,6 +192,14 @@ class _Page(QWizardPage):
                 on_failure(text)
 
         run_in_background(work, succeeded, failed, lane=lane)
+
+    def _still_open(self, what: str) -> bool:
+        # The wizard may have been closed (and deleted) while the call ran;
+        # its outcome is then only logged.
+        if shiboken6.isValid(self):
+            return True
+        logger.info("Setup wizard closed before this finished: %s", what)
+        return False
 
     def _done(self, quiet: bool) -> None:
         self._busy -= 1

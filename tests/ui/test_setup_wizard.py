@@ -297,3 +297,23 @@ def test_no_secret_field_is_reachable_while_the_keyring_does_not_answer(
     wait_for_message(qtbot, page, "Secrets are kept in")
     assert "Problem" in text
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_closing_the_wizard_during_a_call_is_harmless(qtbot, stores: Stores) -> None:
+    stores.tiktok.faults.latency_s = 0.5
+    wizard = open_wizard(qtbot, stores)
+    press_next(qtbot, wizard)
+    page = wizard.tiktok_page
+    qtbot.keyClicks(page.app_key, CANARY_APP_KEY)
+    qtbot.keyClicks(page.app_secret, CANARY_SECRET)
+    qtbot.keyClicks(page.pasted, stores.tiktok.issue_auth_code())
+    qtbot.keyClick(page.pasted, Qt.Key.Key_Return)
+    assert page.busy
+
+    wizard.reject()
+    wizard.deleteLater()
+    qtbot.waitUntil(lambda: not tasks._in_flight, timeout=WAIT_MS)
+
+    # The call still finished: the tokens it got were kept.
+    stored = CredentialsService("wizard").store.get("tiktok.access_token")
+    assert stored is not None
