@@ -446,7 +446,7 @@ def test_cancelling_an_effect_stops_it_and_the_later_ones_with_an_audited_reason
     services.tiktok_sim.orders[oid]["status"] = "CANCELLED"
     engine.drain_once()
     tiktok, shopify = entries_of(bench, oid)
-    assert tiktok.id is not None
+    assert tiktok.id is not None and shopify.id is not None
 
     with pytest.raises(OutboxError, match="reason"):
         engine.cancel(tiktok.id, "  ")

@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.carriers import ups_check_digit
+from app.domain.credentials import MemoryCredentialStore, Secret
+from app.net.shopify import ShopifyClient, ShopifyConfig, open_client
+from app.net.shopify import auth as shopify_auth
+from app.net.tiktok import TikTokConfig, TikTokShopClient
+from app.net.tiktok import credentials as tiktok_names
+from app.net.tiktok.retry import default_policy
 from app.services.bench import Bench, Identity
 from app.services.demo_sync import DemoServices, start_simulators
 from app.services.dto import CatalogItem
@@ -150,3 +156,55 @@ def shipment_state(bench: Bench, order_id: str) -> str:
         ).first()
     assert row is not None
     return str(row.state)
+
+
+def client_settings(services: DemoServices) -> dict[str, str]:
+    """What another process needs to reach both simulators (test values only)."""
+    tokens = services.tiktok_sim.issue_tokens()
+    shopify = services.shopify_sim.settings
+    return {
+        "tiktok_url": services.tiktok_url,
+        "tiktok_app_key": services.tiktok_sim.app_key,
+        "tiktok_app_secret": services.tiktok_sim.app_secret,
+        "tiktok_access_token": tokens["access_token"],
+        "tiktok_refresh_token": tokens["refresh_token"],
+        "tiktok_access_expires_at": str(tokens["access_token_expire_in"]),
+        "shopify_url": services.shopify_url,
+        "shopify_client_id": shopify.client_id,
+        "shopify_client_secret": shopify.client_secret,
+        "location_id": services.location_id,
+    }
+
+
+def tiktok_client_from(settings: dict[str, str]) -> TikTokShopClient:
+    """A TikTok client built from :func:`client_settings` (retries do not wait)."""
+    store = MemoryCredentialStore(
+        {
+            tiktok_names.APP_KEY: Secret(settings["tiktok_app_key"]),
+            tiktok_names.APP_SECRET: Secret(settings["tiktok_app_secret"]),
+            tiktok_names.ACCESS_TOKEN: Secret(settings["tiktok_access_token"]),
+            tiktok_names.REFRESH_TOKEN: Secret(settings["tiktok_refresh_token"]),
+            tiktok_names.ACCESS_EXPIRES_AT: Secret(
+                settings["tiktok_access_expires_at"]
+            ),
+        }
+    )
+    url = settings["tiktok_url"]
+    config = TikTokConfig(api_base_url=url, auth_base_url=url)
+    return TikTokShopClient(
+        config, store, policy=default_policy(3), sleep=lambda _seconds: None
+    )
+
+
+def shopify_client_from(settings: dict[str, str]) -> ShopifyClient:
+    """A Shopify client built from :func:`client_settings`."""
+    store = MemoryCredentialStore(
+        {
+            shopify_auth.CLIENT_ID: Secret(settings["shopify_client_id"]),
+            shopify_auth.CLIENT_SECRET: Secret(settings["shopify_client_secret"]),
+        }
+    )
+    config = ShopifyConfig(
+        settings["shopify_url"], location_id=settings["location_id"], max_attempts=3
+    )
+    return open_client(config, store)
