@@ -48,8 +48,9 @@ from app.net.shopify.errors import (
     ShopifyUnavailableError,
 )
 from app.net.shopify.locations import list_locations
+from app.net.shopify.models import ShopifyLocation
 from app.net.tiktok import credentials as tiktok_names
-from app.net.tiktok.client import TikTokShopClient
+from app.net.tiktok.client import Shop, TikTokShopClient
 from app.net.tiktok.config import TikTokConfig
 from app.net.tiktok.errors import (
     CODE_BAD_SIGNATURE,
@@ -155,8 +156,8 @@ class ShopChoice:
 class TikTokConnected:
     """The outcome of trading an authorization code for tokens."""
 
-    seller_name: str
     shops: tuple[ShopChoice, ...]
+    access_expires_at: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +332,7 @@ class ConnectionsService:
             len(choices),
             tokens.access_expires_at,
         )
-        return TikTokConnected(_seller_name(choices), choices)
+        return TikTokConnected(choices, tokens.access_expires_at)
 
     def _save_tiktok(self, staged: MemoryCredentialStore) -> None:
         names = (*_TIKTOK_SECRETS, *_TOKEN_NAMES)
@@ -346,19 +347,10 @@ class ConnectionsService:
             shops = _tiktok_call(client.authorized_shops)
         return self._remember_shops(shops)
 
-    def _remember_shops(self, shops: Sequence[object]) -> tuple[ShopChoice, ...]:
-        choices = []
-        for shop in shops:
-            shop_id = str(getattr(shop, "id", ""))
-            self._ciphers[shop_id] = str(getattr(shop, "cipher", ""))
-            choices.append(
-                ShopChoice(
-                    shop_id,
-                    str(getattr(shop, "name", "")),
-                    str(getattr(shop, "region", "")),
-                )
-            )
-        return tuple(choices)
+    def _remember_shops(self, shops: Sequence[Shop]) -> tuple[ShopChoice, ...]:
+        # The ciphers stay here: the wizard shows names and ids only.
+        self._ciphers.update({shop.id: shop.cipher for shop in shops})
+        return tuple(ShopChoice(shop.id, shop.name, shop.region) for shop in shops)
 
     def choose_tiktok_shop(self, shop: ShopChoice) -> None:
         """Keep the shop's cipher (keyring) and its id and name (settings)."""
@@ -382,7 +374,7 @@ class ConnectionsService:
                 )
             shops = _tiktok_call(client.authorized_shops)
         chosen = self.settings().tiktok_shop_name
-        names = ", ".join(str(getattr(shop, "name", "")) for shop in shops)
+        names = ", ".join(shop.name for shop in shops)
         return (
             f"TikTok Shop answered: the authorization covers {len(shops)} "
             f"shop(s): {names or 'none'}."
@@ -491,23 +483,17 @@ class ConnectionsService:
         logger.info("Shopify location chosen: %s", location.location_id)
 
     def _remember_locations(
-        self, locations: Sequence[object]
+        self, locations: Sequence[ShopifyLocation]
     ) -> tuple[LocationChoice, ...]:
         choices = []
         for location in locations:
-            if getattr(location, "app_managed", False):
+            if location.app_managed:
                 continue  # stock there belongs to a fulfilment app
-            city = str(getattr(location, "city", ""))
-            country = str(getattr(location, "country_code", ""))
-            primary = bool(getattr(location, "is_primary", False))
-            detail = ", ".join(part for part in (city, country) if part)
-            if primary:
-                detail = f"{detail} (primary)" if detail else "primary"
+            place = ", ".join(p for p in (location.city, location.country_code) if p)
+            if location.is_primary:
+                place = f"{place} (primary)" if place else "primary"
             choice = LocationChoice(
-                str(getattr(location, "location_id", "")),
-                str(getattr(location, "name", "")),
-                detail,
-                primary,
+                location.location_id, location.name, place, location.is_primary
             )
             self._locations[choice.location_id] = choice
             choices.append(choice)
@@ -625,10 +611,6 @@ def shop_domain_from(text: str) -> str:
 
 def _is_shop_name(name: str) -> bool:
     return all(ch.isalnum() or ch == "-" for ch in name) and not name.startswith("-")
-
-
-def _seller_name(shops: Sequence[ShopChoice]) -> str:
-    return shops[0].name if shops else ""
 
 
 # --- turning errors into sentences -----------------------------------------------
