@@ -548,10 +548,12 @@ def _shipment(session: Session, shipment_id: int) -> Shipment:
 
 
 def _shipment_by_order(session: Session, order_id: str) -> Shipment:
+    # TikTok orders first; a hand-made sample parcel ("AFF-...") has its own
+    # platform but is found by its id all the same.
     shipment = session.exec(
-        select(Shipment).where(
-            Shipment.platform == PLATFORM, Shipment.order_id == order_id
-        )
+        select(Shipment)
+        .where(Shipment.order_id == order_id)
+        .order_by(Shipment.platform != PLATFORM)  # type: ignore[arg-type]
     ).first()
     if shipment is None:
         raise NotFoundError(f"Order {order_id} is not in the queue.")
