@@ -1,4 +1,13 @@
-"""``giveaway-desk sync --once``: pull new and changed TikTok orders, headless.
+"""``giveaway-desk sync``: pull TikTok orders and send the outbox, headless.
+
+``sync --once`` pulls the TikTok orders updated since the last run, then sends
+every outbox entry that is due (ship in TikTok Shop, fulfil or take stock in
+Shopify) once, prints a summary and exits. ``sync`` alone keeps doing both
+until Ctrl+C (or SIGTERM), retrying what failed on its own schedule.
+
+Shopify takes part when a shop is set (settings, or
+``GIVEAWAY_DESK_SHOPIFY_URL`` with ``GIVEAWAY_DESK_SHOPIFY_LOCATION_ID`` and
+``GIVEAWAY_DESK_SHOPIFY_CLIENT_ID``/``_CLIENT_SECRET`` or ``_ACCESS_TOKEN``).
 
 The TikTok hosts come from ``GIVEAWAY_DESK_TIKTOK_API_URL`` and
 ``GIVEAWAY_DESK_TIKTOK_AUTH_URL`` (default: TikTok's own). Credentials come from
@@ -13,11 +22,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from typing import Any, Final
 
 from app.cli.common import fail, open_bench
-from app.domain.credentials import CredentialStore
+from app.domain.credentials import CredentialStore, MemoryCredentialStore
+from app.net.shopify import ShopifyClient, ShopifyConfig, open_client
+from app.net.shopify import auth as shopify_auth
 from app.net.tiktok import EnvCredentialStore, TikTokConfig, TikTokShopClient
 from app.net.tiktok import credentials as names
 from app.net.tiktok.client import MAX_PAGE_SIZE, NotConfiguredError
@@ -27,11 +41,13 @@ from app.net.tiktok.pull import pull_orders
 from app.services.bench import Bench
 from app.services.credentials import CredentialsService, CredentialStoreError
 from app.services.dto import ImportReport
+from app.services.sync_engine import TIKTOK_CURSOR_KEY, SyncEngine
+from app.storage.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
 #: The ``sync_state`` key of the TikTok order cursor.
-CURSOR_KEY: Final = "tiktok.orders.update_cursor"
+CURSOR_KEY: Final = TIKTOK_CURSOR_KEY
 SOURCE: Final = "TikTok Shop API"
 # At most this many rejected records are printed; the log has them all.
 _SHOWN_ERRORS: Final = 10
@@ -41,15 +57,18 @@ def register(subparsers: Any) -> None:
     """Add ``sync``."""
     parser = subparsers.add_parser(
         "sync",
-        help="pull new and changed TikTok Shop orders into the queue",
+        help="pull TikTok Shop orders and send tracking and stock to the shops",
         description="Pull the TikTok Shop orders updated since the last sync and "
-        "queue the giveaways and samples among them. The position is kept in the "
-        "data folder, so the next sync continues where this one ended.",
+        "queue the giveaways and samples among them, then send what the outbox "
+        "holds (tracking to TikTok Shop, fulfilment or stock to Shopify), each "
+        "effect once. The position is kept in the data folder, so the next sync "
+        "continues where this one ended. Without --once it keeps running until "
+        "Ctrl+C.",
     )
     parser.add_argument(
         "--once",
         action="store_true",
-        help="pull once and exit (the only mode on the command line)",
+        help="pull once, send what is due once, print a summary and exit",
     )
     parser.add_argument(
         "--page-size",
@@ -58,16 +77,27 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help=f"orders per page, 1 to {MAX_PAGE_SIZE} (default {MAX_PAGE_SIZE})",
     )
+    # For tests and scripts: stop the continuous sync after N rounds.
+    parser.add_argument("--rounds", type=int, default=0, help=argparse.SUPPRESS)
     parser.set_defaults(handler=_sync)
 
 
 def _sync(args: argparse.Namespace) -> int:
-    if not args.once:
-        return fail("continuous sync runs in the desktop app; use 'sync --once'", 2)
     if not 1 <= args.page_size <= MAX_PAGE_SIZE:
         return fail(f"--page-size must be 1 to {MAX_PAGE_SIZE}", 2)
 
     bench = open_bench(args)
+    try:
+        if not args.once:
+            return _run_continuously(bench, args.rounds)
+        code = _pull_once(bench, args.page_size)
+        return max(code, _drain_once(bench))
+    finally:
+        bench.close()
+
+
+def _pull_once(bench: Bench, page_size: int) -> int:
+    """Pull TikTok orders into the queue; prints a summary, returns the exit code."""
     total, progress = ImportReport(), [0]
     try:
         store = _credentials()
@@ -75,7 +105,7 @@ def _sync(args: argparse.Namespace) -> int:
             missing = client.missing_credentials()
             if missing:
                 raise NotConfiguredError(", ".join(missing) + " not set")
-            _pull_into(bench, client, args.page_size, total, progress)
+            _pull_into(bench, client, page_size, total, progress)
     except (TikTokError, CredentialStoreError) as error:
         logger.warning("TikTok sync failed", exc_info=True)
         if progress[0]:
@@ -87,13 +117,89 @@ def _sync(args: argparse.Namespace) -> int:
                 "credentials set NAME', or pass GIVEAWAY_DESK_TIKTOK_* variables."
             )
         return fail(f"TikTok sync failed: {error}")
-    finally:
-        bench.close()
 
     for message in total.errors[:_SHOWN_ERRORS]:
         fail(message)
     print(f"TikTok sync: {progress[0]} page(s); {total.summary()}.")
     return 1 if total.errors else 0
+
+
+def _drain_once(bench: Bench) -> int:
+    """Send every due outbox entry once; prints a summary, returns the exit code."""
+    if not bench.pending_effects():
+        return 0
+    with _engine(bench) as engine:
+        report = engine.drain_once()
+        status = engine.status()
+    for message in report.errors[:_SHOWN_ERRORS]:
+        fail(message)
+    print(
+        f"Outbox: {report.summary()}; {status.waiting} waiting, "
+        f"{status.failed} need a person."
+    )
+    if status.waiting and status.online is False:
+        print(f"Not reachable now: {status.last_error}. Run sync again later.")
+    return 1 if report.failed else 0
+
+
+def _run_continuously(bench: Bench, rounds: int) -> int:
+    """Pull and send until Ctrl+C or SIGTERM (or ``rounds`` rounds)."""
+    stop = threading.Event()
+    left = [rounds]
+
+    def pause(seconds: float) -> None:
+        left[0] -= 1
+        if rounds and left[0] <= 0:
+            stop.set()
+        stop.wait(seconds)
+
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set())
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    print("Syncing; press Ctrl+C to stop.", flush=True)
+    try:
+        with _engine(bench, sleep=pause) as engine:
+            engine.run_forever(stop)
+            status = engine.status()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print(f"Stopped; {status.waiting} waiting, {status.failed} need a person.")
+    return 0
+
+
+def _engine(bench: Bench, sleep: Callable[[float], None] | None = None) -> SyncEngine:
+    return SyncEngine(
+        bench, tiktok=_tiktok_client, shopify=_shopify_source(), sleep=sleep
+    )
+
+
+def _tiktok_client() -> TikTokShopClient:
+    client = TikTokShopClient(TikTokConfig.from_env(), _credentials())
+    missing = client.missing_credentials()
+    if missing:
+        client.close()
+        raise NotConfiguredError(", ".join(missing) + " not set")
+    return client
+
+
+def _shopify_source() -> Callable[[], ShopifyClient] | None:
+    """A Shopify client factory, or ``None`` when no shop is set up."""
+    settings = load_settings().effective
+    try:
+        config = ShopifyConfig.from_env(
+            settings.shopify_shop_domain or None,
+            settings.shopify_location_id or None,
+        )
+    except ValueError:
+        return None
+    headless = (shopify_auth.ACCESS_TOKEN_ENV, shopify_auth.CLIENT_ID_ENV)
+    if any(os.environ.get(name) for name in headless):
+        # Headless runs bring their credentials in the environment; they must
+        # not need (or touch) a keyring.
+        return lambda: open_client(config, MemoryCredentialStore())
+    return lambda: open_client(config, CredentialsService.from_settings().store)
 
 
 def _credentials() -> CredentialStore:

@@ -13,6 +13,13 @@ from app.net.tiktok import credentials as names
 from app.services.credentials import CredentialsService
 from app.sim.demo_store import build_demo_store
 from app.sim.tiktok import Fault, SimServer, TikTokShopSim, seed_demo_store
+from tests.utils.sync_world import (
+    client_settings,
+    make_simulators,
+    prepare_bench,
+    shopify_units_by_order,
+    tracking_for,
+)
 
 
 @pytest.fixture
@@ -148,6 +155,49 @@ def test_a_station_without_credentials_is_told_how_to_add_them(
     assert "tiktok.app_key" in err and "credentials set" in err
 
 
-def test_sync_without_once_is_refused(tmp_path, capsys) -> None:
-    assert main(["--data-dir", str(tmp_path), "sync"]) == 2
-    assert "--once" in capsys.readouterr().err
+def test_sync_without_once_keeps_pulling_until_it_is_stopped(
+    tiktok_env, tmp_path, capsys
+) -> None:
+    data_dir = tmp_path / "d"
+
+    assert main(["--data-dir", str(data_dir), "sync", "--rounds", "1"]) == 0
+
+    out = capsys.readouterr().out
+    assert "Syncing" in out and "Stopped; 0 waiting" in out
+    assert queue_ids(data_dir, capsys)  # the round pulled the orders
+
+
+def test_sync_once_sends_the_outbox_to_both_shops_once(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    data_dir = tmp_path / "d"
+    with make_simulators(3) as services:
+        bench = prepare_bench(data_dir, services)
+        for order_id in sorted(services.tiktok_sim.orders)[:2]:
+            bench.fulfil(bench.find_shipment(order_id), tracking_for(order_id))
+        bench.close()
+        settings = client_settings(services)
+        for name, value in {
+            "GIVEAWAY_DESK_TIKTOK_API_URL": settings["tiktok_url"],
+            "GIVEAWAY_DESK_TIKTOK_AUTH_URL": settings["tiktok_url"],
+            "GIVEAWAY_DESK_TIKTOK_APP_KEY": settings["tiktok_app_key"],
+            "GIVEAWAY_DESK_TIKTOK_APP_SECRET": settings["tiktok_app_secret"],
+            "GIVEAWAY_DESK_TIKTOK_ACCESS_TOKEN": settings["tiktok_access_token"],
+            "GIVEAWAY_DESK_TIKTOK_REFRESH_TOKEN": settings["tiktok_refresh_token"],
+            "GIVEAWAY_DESK_SHOPIFY_URL": settings["shopify_url"],
+            "GIVEAWAY_DESK_SHOPIFY_LOCATION_ID": settings["location_id"],
+            "GIVEAWAY_DESK_SHOPIFY_CLIENT_ID": settings["shopify_client_id"],
+            "GIVEAWAY_DESK_SHOPIFY_CLIENT_SECRET": settings["shopify_client_secret"],
+        }.items():
+            monkeypatch.setenv(name, value)
+
+        first = main(["--data-dir", str(data_dir), "sync", "--once"])
+        out = capsys.readouterr().out
+        second = main(["--data-dir", str(data_dir), "sync", "--once"])
+
+        assert first == 0 and second == 0
+        assert "Outbox: 4 sent" in out and "2 shipments synced" in out
+        assert "0 waiting" in out
+        shipped = services.tiktok_sim.ship_calls_received
+        assert sorted(shipped.values()) == [1, 1]
+        assert sorted(shopify_units_by_order(services.shopify_sim).values()) == [1, 1]
