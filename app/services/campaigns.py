@@ -39,6 +39,7 @@ from app.domain.campaigns import (
 )
 from app.domain.csv_safety import write_safe_csv
 from app.domain.shipments import ShipmentKind
+from app.net.tiktok.affiliate import CONTENT_FORMATS, AffiliateClient
 from app.services import audit
 from app.services.bench import Bench
 from app.services.campaign_effects import (
@@ -169,6 +170,29 @@ class ContentFigures:
 
 #: Gives the content results of one sample application (id -> figures).
 ContentSource = Callable[[str], ContentFigures]
+
+
+def affiliate_content(client: AffiliateClient) -> ContentSource:
+    """Content results from TikTok Affiliate: videos and LIVEs, added up.
+
+    Each call asks TikTok twice per application (once per format), so the
+    creators report with content is for a supervisor's occasional look, not
+    for every refresh.
+    """
+
+    def figures(application_id: str) -> ContentFigures:
+        posts = [
+            post
+            for content_format in sorted(CONTENT_FORMATS)
+            for post in client.content_results(application_id, content_format)
+        ]
+        return ContentFigures(
+            posts=len(posts),
+            views=sum(post.view_count for post in posts),
+            paid_orders=sum(post.paid_order_count for post in posts),
+        )
+
+    return figures
 
 
 @dataclass

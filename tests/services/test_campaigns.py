@@ -24,12 +24,15 @@ from app.domain.campaigns import (
 from app.domain.carriers import ups_check_digit
 from app.net.shopify import ShipmentItem, ShopifyShipment, TrackingInfo, ship_in_shopify
 from app.net.shopify.client import ShopifyClient
+from app.net.tiktok.affiliate import AffiliateClient
 from app.services import campaign_effects
 from app.services.bench import Bench
-from app.services.campaigns import CampaignService
+from app.services.campaigns import CampaignService, affiliate_content
 from app.services.dto import CatalogItem
 from app.sim.shopify.moves import MoveQuantities, install_move_quantities
 from app.sim.shopify.simulator import Fault
+from app.sim.tiktok.affiliate import application_record, install_affiliate
+from app.sim.tiktok.server import SimServer
 from app.storage.models import (
     Campaign,
     CampaignEffect,
@@ -38,6 +41,8 @@ from app.storage.models import (
 )
 from tests.utils.bench_orders import giveaway, open_bench, sample
 from tests.utils.shopify_sim import Shop, connect, make_shop
+from tests.utils.tiktok_sim import authorized_store, make_sim
+from tests.utils.tiktok_sim import connect as connect_tiktok
 
 PRODUCT = "1729000000000000777"
 SKU_ID = "1729000000000000778"
@@ -434,6 +439,59 @@ def test_burn_down_follows_the_shipments_per_day(world: World) -> None:
     assert [left for _, left in chart.points] == [4, 4, 2, 2]
 
 
+def test_creators_report_adds_the_content_tiktok_returns(world: World) -> None:
+    tiktok = make_sim()
+    affiliate = install_affiliate(tiktok)
+    for number, handle in ((1, "ana"), (2, "ana"), (3, "bo")):
+        affiliate.add_application(
+            application_record(
+                f"A{number}",
+                product_id="1729500000000000201",
+                title="Lavender Soy Candle 8oz",
+                sku_id="1729500000000000301",
+                creator_user_id=f"699{number}",
+                username=handle,
+            )
+        )
+    for application_id, content_format, views, orders in (
+        ("A1", "VIDEO", 1000, 2),
+        ("A1", "LIVE", 300, 1),
+        ("A2", "VIDEO", 50, 0),
+    ):
+        affiliate.add_content(
+            application_id,
+            {
+                "content": {
+                    "id": f"{application_id}-{content_format}",
+                    "format": content_format,
+                    "view_count": views,
+                    "paid_order_count": orders,
+                }
+            },
+        )
+    orders = [sample(order_id=f"S{n}") for n in (1, 2, 3)]
+    world.bench.import_orders(orders, "test")
+    ids = [world.bench.find_shipment(o["id"]) for o in orders]
+    for number, shipment_id in enumerate(ids):
+        world.bench.fulfil(shipment_id, ups(300 + number), "UPS")
+    _creators(world.bench, {ids[0]: "ana", ids[1]: "ana", ids[2]: "bo"}, "A{}")
+
+    with SimServer(tiktok) as server:
+        client = connect_tiktok(
+            tiktok, authorized_store(tiktok), base_url=server.base_url
+        )
+        with client:
+            report = world.service.report(
+                "creators", content=affiliate_content(AffiliateClient(client))
+            )
+
+    rows = {row.label: dict(row.extra) for row in report.rows}
+    assert report.extra_columns == ("Posts", "Views", "Paid orders")
+    assert rows["ana"] == {"Posts": "3", "Views": "1350", "Paid orders": "3"}
+    assert rows["bo"] == {"Posts": "0", "Views": "0", "Paid orders": "0"}
+    assert dict(report.total.extra)["Views"] == "1350"
+
+
 # --- helpers ------------------------------------------------------------------
 
 
@@ -459,12 +517,12 @@ def _set_days(bench: Bench, days: dict[int, date]) -> None:
         session.commit()
 
 
-def _creators(bench: Bench, handles: dict[int, str]) -> None:
+def _creators(bench: Bench, handles: dict[int, str], ids: str = "X{}") -> None:
     with Session(bench.engine) as session:
-        for number, (shipment_id, handle) in enumerate(handles.items()):
+        for number, (shipment_id, handle) in enumerate(handles.items(), start=1):
             session.add(
                 SampleApplication(
-                    application_id=f"A{number}",
+                    application_id=ids.format(number),
                     status="SHIPPED",
                     shipment_id=shipment_id,
                     creator_handle=handle,
