@@ -16,7 +16,13 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWizard
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QWizard,
+)
 from pytestqt.exceptions import TimeoutError
 
 from app.services.connections import ConnectionsService
@@ -25,6 +31,7 @@ from app.sim.tiktok import SimServer, TikTokShopSim
 from app.storage.settings import load_settings
 from app.ui import tasks
 from app.ui.application import create_application
+from app.ui.keyring_notice import install_keyring_notice
 from app.ui.setup_wizard import SetupWizard
 from tests.ui.conftest import save_screenshot
 from tests.utils.memory_keyring import HangingKeyring, MemoryKeyring
@@ -317,3 +324,32 @@ def test_closing_the_wizard_during_a_call_is_harmless(qtbot, stores: Stores) -> 
     # The call still finished: the tokens it got were kept.
     stored = CredentialsService("wizard").store.get("tiktok.access_token")
     assert stored is not None
+
+
+def test_the_main_window_says_when_secrets_cannot_be_kept(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", fail.Keyring())
+
+    notice = install_keyring_notice(window, lambda: CredentialsService("notice"))
+
+    qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
+    assert "cannot be saved on this computer" in notice.text()
+    assert "keyring.backends.fail.Keyring" in notice.toolTip()
+
+
+def test_the_notice_stays_hidden_while_the_keyring_works(
+    qtbot, memory_keyring: MemoryKeyring
+) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+
+    notice = install_keyring_notice(window, lambda: CredentialsService("notice"))
+    qtbot.waitUntil(lambda: not tasks._in_flight, timeout=WAIT_MS)
+
+    assert memory_keyring.writes > 0  # the check did write its test value
+    assert not notice.isVisible()
