@@ -266,6 +266,9 @@ class KeyringPage(_Page):
 
     def _on_checked(self, status: BackendStatus) -> None:
         self.status = status
+        if not status.usable and self.service.credentials.for_this_run_only:
+            self.use_for_this_run()
+            return
         if status.usable:
             self.message.ok(status.message)
             self.way_forward.setText("")
@@ -876,7 +879,11 @@ class SetupWizard(QWizard):
 
 
 class ConnectStoresAction(QAction):
-    """The "Connect stores…" menu action; it knows the wizard it opened."""
+    """The "Connect stores…" menu action; it knows the wizard it opened.
+
+    One service serves every opening, so secrets kept "for this run only" (in
+    that service's memory) are still there the next time the wizard opens.
+    """
 
     def __init__(
         self, window: QMainWindow, service_factory: Callable[[], ConnectionsService]
@@ -884,8 +891,16 @@ class ConnectStoresAction(QAction):
         super().__init__("&Connect stores…", window)
         self._window = window
         self._factory = service_factory
+        self._service: ConnectionsService | None = None
         self.wizard: SetupWizard | None = None
         self.triggered.connect(self.open_wizard)
+
+    @property
+    def service(self) -> ConnectionsService:
+        """The service the wizard uses (made on first use)."""
+        if self._service is None:
+            self._service = self._factory()
+        return self._service
 
     def open_wizard(self) -> SetupWizard:
         """Show the wizard (the one already open, if any)."""
@@ -893,7 +908,7 @@ class ConnectStoresAction(QAction):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return self.wizard
-        wizard = SetupWizard(self._factory(), self._window)
+        wizard = SetupWizard(self.service, self._window)
         self.wizard = wizard
         wizard.finished.connect(lambda _result: self._forget(wizard))
         wizard.open()
@@ -913,8 +928,9 @@ def install_setup_wizard(
 ) -> ConnectStoresAction:
     """Add "Stores > Connect stores…" to ``window``'s menu bar; returns the action.
 
-    Each opening makes a fresh service, so the wizard starts from the saved
-    settings.
+    ``service_factory`` is called once, on first opening. The app should give
+    a factory returning the service whose ``credentials`` its connectors read,
+    so that secrets kept for this run only reach them too.
     """
     action = ConnectStoresAction(window, service_factory)
     menu = window.menuBar().addMenu("&Stores")

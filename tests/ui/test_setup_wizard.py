@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.exceptions import TimeoutError
 
+from app.domain.credentials import Secret
 from app.services.connections import ConnectionsService
 from app.services.credentials import CredentialsService
 from app.sim.tiktok import SimServer, TikTokShopSim
@@ -32,7 +33,7 @@ from app.storage.settings import load_settings
 from app.ui import tasks
 from app.ui.application import create_application
 from app.ui.keyring_notice import install_keyring_notice
-from app.ui.setup_wizard import SetupWizard
+from app.ui.setup_wizard import SetupWizard, install_setup_wizard
 from tests.ui.conftest import save_screenshot
 from tests.utils.memory_keyring import HangingKeyring, MemoryKeyring
 from tests.utils.shopify_sim import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, Shop
@@ -279,6 +280,33 @@ def test_without_a_keyring_secrets_wait_for_an_explicit_choice(
     connect_tiktok(qtbot, wizard, stores, CANARY_SECRET)
     wait_for_message(qtbot, wizard.tiktok_page, "Connected to TikTok Shop")
     assert service.credentials.store.get("tiktok.app_secret") is not None
+
+
+def test_secrets_for_this_run_survive_reopening_the_wizard(
+    qtbot, stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keyring.core, "_keyring_backend", fail.Keyring())
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    made: list[ConnectionsService] = []
+
+    def factory() -> ConnectionsService:
+        made.append(ConnectionsService(CredentialsService("x"), environ=stores.environ))
+        return made[-1]
+
+    action = install_setup_wizard(window, factory)
+    first = action.open_wizard()
+    qtbot.waitUntil(lambda: first.keyring_page.run_only_button.isVisible())
+    qtbot.mouseClick(first.keyring_page.run_only_button, Qt.MouseButton.LeftButton)
+    first.service.credentials.set_secret("tiktok.app_key", Secret("kept"))
+    first.reject()
+
+    second = action.open_wizard()
+    qtbot.waitUntil(second.keyring_page.isComplete, timeout=WAIT_MS)
+
+    assert len(made) == 1
+    assert "for this run only" in second.keyring_page.message.text()
+    assert second.service.credentials.store.get("tiktok.app_key") == Secret("kept")
 
 
 def test_no_secret_field_is_reachable_while_the_keyring_does_not_answer(
