@@ -14,17 +14,31 @@ import ctypes
 import os
 import sys
 
-# The shared libraries Qt 6's xcb plugin needs beyond a bare X11 client, with the
-# Debian/Ubuntu package of each. Debian 12 and Ubuntu 22.04 lack the first one
-# unless a desktop pulled it in.
+# The system libraries the bundle leaves to the desktop (build.spec says why)
+# that Qt needs to open a window on X11, with the Debian/Ubuntu package of each;
+# installers/linux/README.txt lists the same. Debian 12 and Ubuntu 22.04 lack
+# libxcb-cursor0 unless a desktop pulled it in.
 XCB_LIBRARIES: tuple[tuple[str, str], ...] = (
     ("libxcb-cursor.so.0", "libxcb-cursor0"),
-    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
     ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    ("libxcb-image.so.0", "libxcb-image0"),
     ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxcb-randr.so.0", "libxcb-randr0"),
+    ("libxcb-render-util.so.0", "libxcb-render-util0"),
     ("libxcb-shape.so.0", "libxcb-shape0"),
+    ("libxcb-shm.so.0", "libxcb-shm0"),
+    ("libxcb-sync.so.1", "libxcb-sync1"),
+    ("libxcb-util.so.1", "libxcb-util1"),
+    ("libxcb-xfixes.so.0", "libxcb-xfixes0"),
+    ("libxcb-xkb.so.1", "libxcb-xkb1"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libxkbcommon.so.0", "libxkbcommon0"),
+    ("libX11-xcb.so.1", "libx11-xcb1"),
+    ("libX11.so.6", "libx11-6"),
     ("libEGL.so.1", "libegl1"),
+    ("libGL.so.1", "libgl1"),
     ("libfontconfig.so.1", "libfontconfig1"),
+    ("libfreetype.so.6", "libfreetype6"),
     ("libdbus-1.so.3", "libdbus-1-3"),
 )
 
