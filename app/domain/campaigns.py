@@ -270,10 +270,11 @@ def _late(winner: Winner, now: datetime) -> bool:
 def _past_ship_by(winner: Winner, now: datetime) -> CampaignWarning:
     assert winner.ship_by is not None
     hours = int((now - winner.ship_by).total_seconds() // 3600)
+    late = f"{hours} h" if hours < 48 else f"{hours // 24} days"
     return CampaignWarning(
         WarningKind.PAST_SHIP_BY,
         winner.order_id,
-        f"Order {winner.order_id} should have shipped {hours} h ago; TikTok counts "
+        f"Order {winner.order_id} should have shipped {late} ago; TikTok counts "
         "late giveaway parcels against the shop.",
     )
 

@@ -43,6 +43,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -52,9 +54,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.campaigns import CampaignWarning, WarningKind
 from app.services.campaigns import BurnDown, CampaignService, Report
 from app.ui import tasks
-from app.ui.theme import LATE_COLOUR, MUTED_COLOUR, OK_COLOUR
+from app.ui.theme import LATE_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
 
 logger = logging.getLogger(__name__)
 
@@ -446,6 +449,8 @@ class ReportsData:
     campaigns: Report
     creators: Report
     burn_downs: tuple[BurnDown, ...]
+    #: What a supervisor must look at now (over budget first).
+    warnings: tuple[CampaignWarning, ...] = ()
 
 
 def load_reports(service: CampaignService) -> ReportsData:
@@ -455,6 +460,7 @@ def load_reports(service: CampaignService) -> ReportsData:
         campaigns=service.report("campaigns"),
         creators=service.report("creators"),
         burn_downs=tuple(service.burn_downs()),
+        warnings=tuple(service.warnings()),
     )
 
 
@@ -484,6 +490,9 @@ class ReportsView(QWidget):
         self.tabs.addTab(_pane(self.bar_chart, self.daily_model), "Per &day")
         self.tabs.addTab(_pane(self.burn_chart, self.campaign_model), "&Campaigns")
         self.tabs.addTab(_pane(None, self.creator_model), "C&reators")
+        self.warnings = QListWidget()
+        self.warnings.setMaximumHeight(120)
+        self.warnings.setVisible(False)
         self.status = QLabel("")
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.clicked.connect(self.choose_export)
@@ -494,6 +503,7 @@ class ReportsView(QWidget):
         buttons.addWidget(refresh)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.resize(1000, 700)
@@ -541,11 +551,21 @@ class ReportsView(QWidget):
         self.campaign_model.set_report(data.campaigns)
         self.creator_model.set_report(data.creators)
         self.burn_model.set_charts(data.burn_downs)
+        self._show_warnings(data.warnings)
         self.status.setText(
             f"{data.daily.total.units} units shipped, "
             f"{data.daily.total.cost:.2f} in known cost"
         )
         self.loaded.emit()
+
+    def _show_warnings(self, warnings: Sequence[CampaignWarning]) -> None:
+        self.warnings.clear()
+        for warning in warnings:
+            item = QListWidgetItem(warning.message)
+            urgent = warning.kind is WarningKind.OVER_BUDGET
+            item.setForeground(QColor(LATE_COLOUR if urgent else WARNING_COLOUR))
+            self.warnings.addItem(item)
+        self.warnings.setVisible(bool(warnings))
 
     def _on_exported(self, path: Path) -> None:
         self.status.setText(f"Saved {path.name}")

@@ -110,6 +110,16 @@ def test_warnings_name_over_budget_late_and_unmatched_orders() -> None:
     }
 
 
+def test_lateness_is_said_in_hours_then_days() -> None:
+    late = [winner(1, "ready", ship_by=T0)]
+
+    [soon] = warnings(5, late, T0 + timedelta(hours=5))
+    [long_ago] = warnings(5, late, T0 + timedelta(days=3, hours=1))
+
+    assert "5 h ago" in soon.message
+    assert "3 days ago" in long_ago.message
+
+
 def test_no_unmatched_warning_before_the_grace_time() -> None:
     found = warnings(
         5, [winner(1, "unmatched")], T0 + timedelta(minutes=30), live_ended_at=T0

@@ -185,6 +185,25 @@ def test_export_writes_the_shown_report_as_csv(
     assert rows[1][4:7] == ["6", "6", "24.00"]
 
 
+def test_a_winner_beyond_the_budget_is_listed_for_the_supervisor(
+    qtbot, bench: Bench
+) -> None:
+    extra = [
+        giveaway(PRODUCT, "1729000000000000322", order_id=f"X{n}") for n in range(5)
+    ]
+    bench.import_orders(extra, "test")
+
+    _, view = open_reports(qtbot, bench)
+
+    texts = [view.warnings.item(row).text() for row in range(view.warnings.count())]
+    assert view.warnings.isVisibleTo(view)
+    # 6 shipped plus 5 new winners against a budget of 10: the last one is over.
+    assert any(
+        "X4" in text and "beyond the campaign's budget" in text for text in texts
+    )
+    assert not any("X3" in text for text in texts if "budget" in text)
+
+
 def _colour_count(path: Path, colour: QColor) -> int:
     image = QImage(str(path))
     wanted = colour.rgb()
@@ -194,3 +213,19 @@ def _colour_count(path: Path, colour: QColor) -> int:
         for x in range(0, image.width(), 2)
         if image.pixel(x, y) == wanted
     )
+
+
+def test_the_whole_view_shows_warnings_chart_and_table(
+    qtbot, bench: Bench, tmp_path: Path
+) -> None:
+    bench.import_orders(
+        [giveaway(PRODUCT, "1729000000000000322", order_id=f"X{n}") for n in range(5)],
+        "test",
+    )
+    _, view = open_reports(qtbot, bench)
+    view.resize(1000, 760)
+    view.tabs.setCurrentIndex(1)
+
+    path = save_screenshot(view, "reports-view", tmp_path)
+
+    assert _colour_count(path, QColor("#2f5d9e")) > 50
