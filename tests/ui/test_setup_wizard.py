@@ -232,7 +232,9 @@ def test_a_supervisor_connects_both_stores_from_the_keyboard(
     )
 
 
-def test_wrong_credentials_are_explained_in_words(qtbot, stores: Stores) -> None:
+def test_wrong_credentials_are_explained_in_words(
+    qtbot, stores: Stores, tmp_path: Path
+) -> None:
     wizard = open_wizard(qtbot, stores)
     press_next(qtbot, wizard)
 
@@ -242,6 +244,7 @@ def test_wrong_credentials_are_explained_in_words(qtbot, stores: Stores) -> None
     assert "did not accept the credentials" in text
     assert "Traceback" not in text
     assert not wizard.tiktok_page.shop.isEnabled()
+    screenshot(qtbot, wizard, 6, tmp_path)
 
     press_next(qtbot, wizard)
     page = wizard.shopify_page
