@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.sync",
     "app.cli.shopify_cmd",
     "app.cli.report",
+    "app.cli.campaign",
     "app.cli.samples",
 )
 
