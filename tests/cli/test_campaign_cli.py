@@ -11,7 +11,7 @@ import pytest
 from app.cli import main
 from app.services.dto import CatalogItem
 from app.sim.shopify import LoopbackServer, ShopifySimulator, SimSettings
-from app.sim.shopify.moves import MoveQuantities, install_move_quantities
+from app.sim.shopify.moves import MoveQuantities
 from tests.utils.bench_orders import giveaway, open_bench
 
 ADMIN_TOKEN = "shpat_sim_admin_token"
@@ -27,7 +27,7 @@ def sim() -> ShopifySimulator:
 
 @pytest.fixture
 def moves(sim: ShopifySimulator) -> MoveQuantities:
-    return install_move_quantities(sim)
+    return sim.moves
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from app.services import campaign_effects
 from app.services.bench import Bench
 from app.services.campaigns import CampaignService, affiliate_content
 from app.services.dto import CatalogItem
-from app.sim.shopify.moves import MoveQuantities, install_move_quantities
+from app.sim.shopify.moves import MoveQuantities
 from app.sim.shopify.simulator import Fault
 from app.sim.tiktok.affiliate import application_record, install_affiliate
 from app.sim.tiktok.server import SimServer
@@ -82,7 +82,7 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     shop = make_shop()
-    moves = install_move_quantities(shop.sim)
+    moves = shop.sim.moves
     variant = shop.sim.state.add_variant(
         sku="GS-30", product_title="Glow Serum", stock={shop.location_id: 50}
     )

@@ -1,8 +1,9 @@
 """``inventoryMoveQuantities`` for the simulated shop: units between states.
 
-Install it on a simulator with :func:`install_move_quantities`; it registers
-the mutation through :meth:`ShopifySimulator.add_mutation` and answers under the
-shop's idempotency record, so a resent key is replayed, not applied again.
+Every simulator installs it at start (``sim.moves`` holds it and its
+counters) with :func:`install_move_quantities`, which registers the mutation
+through :meth:`ShopifySimulator.add_mutation`. It answers under the shop's
+idempotency record, so a resent key is replayed, not applied again.
 
 Rules follow Shopify's documentation where it is explicit (a ledger document
 on every terminal but ``available``, none on ``available``, no

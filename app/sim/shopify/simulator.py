@@ -143,6 +143,11 @@ class ShopifySimulator:
             self.settings.search_finds_attributes,
         )
         admin_schema()
+        # Served from a module of its own through add_mutation (imported here,
+        # not at the top, because that module imports this one).
+        from app.sim.shopify.moves import install_move_quantities
+
+        self.moves = install_move_quantities(self)
 
     # --- set-up helpers for tests and demos ------------------------------------
 

@@ -18,7 +18,7 @@ from app.net.shopify.reservations import (
     read_quantities,
 )
 from app.sim.shopify import Fault
-from app.sim.shopify.moves import MoveQuantities, install_move_quantities
+from app.sim.shopify.moves import MoveQuantities
 from tests.utils.shopify_sim import Shop, connect, make_shop
 
 REFERENCE = "gid://giveaway-desk/GiveawayCampaign/c0ffee"
@@ -31,7 +31,7 @@ def shop() -> Shop:
 
 @pytest.fixture
 def moves(shop: Shop) -> MoveQuantities:
-    return install_move_quantities(shop.sim)
+    return shop.sim.moves
 
 
 def _item(shop: Shop, available: int = 40) -> str:
