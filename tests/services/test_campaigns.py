@@ -277,6 +277,32 @@ def test_shopify_refusal_stops_the_effect_and_the_later_ones_wait(world: World) 
     assert [e.status for e in _effects(world)] == ["failed", "pending"]
     assert "Shopify refused" in _effects(world)[0].last_error
     assert world.moves.counters.moves == 0
+    views = campaign_effects.effect_views(world.bench.engine)
+    assert [(v.label, v.status) for v in views] == [
+        ("Set the campaign's units aside in Shopify", "failed"),
+        ("Give the unused units back to available", "pending"),
+    ]
+
+    campaign_effects.retry_failed(world.bench.engine, views[0].effect_id, world.now[0])
+
+    assert _effects(world)[0].status == "pending"
+    with pytest.raises(CampaignError):
+        campaign_effects.retry_failed(world.bench.engine, views[1].effect_id, START)
+
+
+def test_products_already_mapped_to_the_sku_are_suggested_for_linking(
+    world: World,
+) -> None:
+    [shipment_id] = import_winners(world.bench, 1)
+    world.bench.match(shipment_id, "GS-30")
+    world.service.create("Suggest", "GS-30", 5, location_id=world.shop.location_id)
+
+    assert world.service.suggested_products("Suggest") == [PRODUCT]
+    result = world.service.link_product("Suggest", PRODUCT)
+
+    assert result.mappings_created == 0
+    assert world.service.suggested_products("Suggest") == []
+    assert world.service.campaign("Suggest").product_ids == (PRODUCT,)
 
 
 # --- must show 2: a winner beyond the budget is flagged before packing ---------
