@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wrap the PyInstaller build (dist/giveaway-desk) into the Linux tarball:
-#   dist/giveaway-desk-<version>-linux-x86_64.tar.gz
+#   dist/giveaway-desk-0.1.0-linux-x86_64.tar.gz for version 0.1.0
 # which unpacks to one giveaway-desk/ folder holding the app, README.txt (the
 # system libraries Qt needs, install, first run, folders, uninstall), the icon
 # and install-menu-entry.sh.
