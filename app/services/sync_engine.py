@@ -247,6 +247,7 @@ class SyncEngine:
         self._drain_lock = threading.Lock()
         self._pull_lock = threading.Lock()
         self._status_lock = threading.Lock()
+        self._client_lock = threading.Lock()
         self._online: bool | None = None
         self._last_contact: datetime | None = None
         self._last_error = ""
@@ -484,6 +485,11 @@ class SyncEngine:
         self._contact()
 
     def _tiktok_client(self) -> TikTokShopClient:
+        # A drain and a pull on two worker threads must not make two clients.
+        with self._client_lock:
+            return self._make_tiktok_client()
+
+    def _make_tiktok_client(self) -> TikTokShopClient:
         if self._tiktok is None:
             source = self._tiktok_source
             if source is None:
@@ -561,6 +567,10 @@ class SyncEngine:
         )
 
     def _shopify_client(self) -> ShopifyClient:
+        with self._client_lock:
+            return self._make_shopify_client()
+
+    def _make_shopify_client(self) -> ShopifyClient:
         if self._shopify is None:
             source = self._shopify_source
             if source is None:
