@@ -59,6 +59,7 @@ from app.storage.models import (
     ShipmentLine,
     SkuMapping,
 )
+from app.storage.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -304,11 +305,17 @@ class CampaignService:
     def open(
         self, campaign_name: str, *, location_id: str | None = None
     ) -> CampaignView:
-        """Open the campaign: its budget is set aside at the location (queued)."""
+        """Open the campaign: its budget is set aside at the location (queued).
+
+        The location is ``location_id``, else the campaign's own, else the
+        station's Shopify location (Settings > Shopify).
+        """
         with session_scope(self.bench.engine) as session:
             campaign = _campaign(session, campaign_name)
             if location_id:
                 campaign.location_id = location_id
+            if not campaign.location_id:
+                campaign.location_id = _station_location()
             rules.check_can_open(
                 CampaignState(campaign.state), bool(campaign.location_id)
             )
@@ -575,6 +582,11 @@ class CampaignService:
 
 
 # --- queries ------------------------------------------------------------------
+
+
+def _station_location() -> str:
+    """The Shopify location chosen for this station, or "" when none is."""
+    return load_settings().effective.shopify_location_id
 
 
 def _campaign(session: Session, name: str) -> Campaign:

@@ -40,13 +40,16 @@ from PySide6.QtGui import (
     QPen,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -54,8 +57,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.campaigns import CampaignWarning, WarningKind
-from app.services.campaigns import BurnDown, CampaignService, Report
+from app.domain.campaigns import MAX_BUDGET, CampaignError, CampaignWarning, WarningKind
+from app.services.campaigns import BurnDown, CampaignService, CampaignView, Report
 from app.ui import tasks
 from app.ui.theme import LATE_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
 
@@ -451,6 +454,7 @@ class ReportsData:
     burn_downs: tuple[BurnDown, ...]
     #: What a supervisor must look at now (over budget first).
     warnings: tuple[CampaignWarning, ...] = ()
+    campaigns_list: tuple[CampaignView, ...] = ()
 
 
 def load_reports(service: CampaignService) -> ReportsData:
@@ -461,6 +465,7 @@ def load_reports(service: CampaignService) -> ReportsData:
         creators=service.report("creators"),
         burn_downs=tuple(service.burn_downs()),
         warnings=tuple(service.warnings()),
+        campaigns_list=tuple(service.campaigns()),
     )
 
 
@@ -488,7 +493,14 @@ class ReportsView(QWidget):
         self.burn_chart = BurnDownChart(self.burn_model)
         self.tabs = QTabWidget()
         self.tabs.addTab(_pane(self.bar_chart, self.daily_model), "Per &day")
-        self.tabs.addTab(_pane(self.burn_chart, self.campaign_model), "&Campaigns")
+        self._note = ""
+        self.campaign_panel = CampaignPanel(service)
+        self.campaign_panel.acted.connect(self._on_campaign_acted)
+        campaigns = QWidget()
+        campaign_layout = QVBoxLayout(campaigns)
+        campaign_layout.addWidget(self.campaign_panel)
+        campaign_layout.addWidget(_pane(self.burn_chart, self.campaign_model), 1)
+        self.tabs.addTab(campaigns, "&Campaigns")
         self.tabs.addTab(_pane(None, self.creator_model), "C&reators")
         self.warnings = QListWidget()
         self.warnings.setMaximumHeight(120)
@@ -552,11 +564,19 @@ class ReportsView(QWidget):
         self.creator_model.set_report(data.creators)
         self.burn_model.set_charts(data.burn_downs)
         self._show_warnings(data.warnings)
+        self.campaign_panel.set_campaigns(data.campaigns_list)
         self.status.setText(
-            f"{data.daily.total.units} units shipped, "
+            self._note
+            or f"{data.daily.total.units} units shipped, "
             f"{data.daily.total.cost:.2f} in known cost"
         )
+        self._note = ""
         self.loaded.emit()
+
+    def _on_campaign_acted(self, message: str) -> None:
+        # Shown once the figures reloaded, so the reload does not hide it.
+        self._note = message
+        self.refresh()
 
     def _show_warnings(self, warnings: Sequence[CampaignWarning]) -> None:
         self.warnings.clear()
@@ -592,6 +612,121 @@ def _pane(chart: QWidget | None, model: ReportTableModel) -> QWidget:
     splitter.setStretchFactor(0, 3)
     splitter.setStretchFactor(1, 2)
     return splitter
+
+
+# --- running campaigns ----------------------------------------------------------
+
+
+class CampaignPanel(QWidget):
+    """Create a campaign, link a giveaway product id, open and close campaigns.
+
+    Every action runs in the background on the service; ``acted`` then fires
+    and the view reloads its figures. Refusals are shown in plain words.
+    """
+
+    acted = Signal(str)
+    """Emitted on the GUI thread with what was done (or why it was refused)."""
+
+    def __init__(self, service: CampaignService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Campaign name")
+        self.sku = QLineEdit()
+        self.sku.setPlaceholderText("Real SKU")
+        self.budget = QSpinBox()
+        self.budget.setRange(1, MAX_BUDGET)
+        self.budget.setValue(20)
+        self.budget.setSuffix(" units")
+        self.products = QLineEdit()
+        self.products.setPlaceholderText("TikTok giveaway product ids")
+        self.create_button = QPushButton("Create ca&mpaign")
+        self.chosen = QComboBox()
+        self.open_button = QPushButton("&Open (set units aside)")
+        self.close_button = QPushButton("C&lose (give back the rest)")
+        self.ended_button = QPushButton("LIVE e&nded")
+        self.link_button = QPushButton("Lin&k product ids")
+        self._build()
+        self.create_button.clicked.connect(self._on_create_clicked)
+        self.open_button.clicked.connect(lambda: self._act_on_chosen("open"))
+        self.close_button.clicked.connect(lambda: self._act_on_chosen("close"))
+        self.ended_button.clicked.connect(lambda: self._act_on_chosen("end"))
+        self.link_button.clicked.connect(lambda: self._act_on_chosen("link"))
+
+    def _build(self) -> None:
+        new = QHBoxLayout()
+        for widget in (self.name, self.sku, self.budget, self.products):
+            new.addWidget(widget)
+        new.addWidget(self.create_button)
+        chosen = QHBoxLayout()
+        chosen.addWidget(QLabel("Campaign:"))
+        chosen.addWidget(self.chosen, 1)
+        for button in (
+            self.link_button,
+            self.open_button,
+            self.ended_button,
+            self.close_button,
+        ):
+            chosen.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(new)
+        layout.addLayout(chosen)
+
+    def set_campaigns(self, views: Sequence[CampaignView]) -> None:
+        """List the campaigns to act on, keeping the one chosen."""
+        current = self.chosen.currentText()
+        self.chosen.clear()
+        for view in views:
+            self.chosen.addItem(view.name)
+        found = self.chosen.findText(current)
+        self.chosen.setCurrentIndex(max(found, 0))
+
+    def _product_ids(self) -> list[str]:
+        return [part for part in self.products.text().replace(",", " ").split() if part]
+
+    def _on_create_clicked(self) -> None:
+        # Read the form here, on the GUI thread; the work gets plain values.
+        name, sku = self.name.text(), self.sku.text().strip()
+        budget, products = self.budget.value(), self._product_ids()
+        service = self.service
+
+        def work() -> str:
+            view = service.create(name, sku, budget, product_ids=products)
+            return f"Campaign {view.name} created: {view.budget} x {view.sku}."
+
+        self._run(work)
+
+    def _act_on_chosen(self, verb: str) -> None:
+        name, products = self.chosen.currentText(), self._product_ids()
+        if not name:
+            self.acted.emit("Create a campaign first.")
+            return
+        service = self.service
+
+        def work() -> str:
+            if verb == "open":
+                view = service.open(name)
+                return f"Campaign {name} opened: {view.budget} units set aside."
+            if verb == "close":
+                view = service.close(name)
+                return f"Campaign {name} closed; unused units go back."
+            if verb == "end":
+                service.end_live(name)
+                return f"LIVE of {name} marked as ended."
+            for product_id in products:
+                service.link_product(name, product_id)
+            return f"{len(products)} product id(s) linked to {name}."
+
+        self._run(work)
+
+    def _run(self, work: Callable[[], str]) -> None:
+        tasks.run_in_background(work, self.acted.emit, self._on_refused)
+
+    def _on_refused(self, error: BaseException) -> None:
+        if not isinstance(error, CampaignError):
+            raise error
+        self.acted.emit(str(error))
 
 
 # --- installing into the main window ------------------------------------------

@@ -17,6 +17,7 @@ from app.services.bench import Bench
 from app.services.campaigns import CampaignService
 from app.services.dto import CatalogItem
 from app.storage.models import Fulfilment
+from app.storage.settings import Settings, save_settings
 from app.ui import tasks
 from app.ui.main_window import MainWindow
 from app.ui.reports_view import (
@@ -202,6 +203,53 @@ def test_a_winner_beyond_the_budget_is_listed_for_the_supervisor(
         "X4" in text and "beyond the campaign's budget" in text for text in texts
     )
     assert not any("X3" in text for text in texts if "budget" in text)
+
+
+def test_a_supervisor_creates_links_and_opens_a_campaign_from_the_view(
+    qtbot, bench: Bench
+) -> None:
+    bench.import_orders([giveaway("1729000000000000444", "1", order_id="N1")], "test")
+    _, view = open_reports(qtbot, bench)
+    view.tabs.setCurrentIndex(1)
+    panel = view.campaign_panel
+    qtbot.keyClicks(panel.name, "Sunday LIVE")
+    qtbot.keyClicks(panel.sku, "GS-30")
+    panel.budget.setValue(4)
+    qtbot.keyClicks(panel.products, "1729000000000000444")
+
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+
+    assert "Sunday LIVE created" in view.status.text()
+    labels = [
+        view.campaign_model.index(r, 0).data()
+        for r in range(view.campaign_model.rowCount())
+    ]
+    assert "Sunday LIVE" in labels
+    panel.chosen.setCurrentIndex(panel.chosen.findText("Sunday LIVE"))
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    assert "Choose the Shopify location" in view.status.text()
+    # The station's warehouse, as chosen in Settings > Shopify.
+    save_settings(Settings(shopify_location_id="gid://shopify/Location/1"))
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+
+    state = view.service.campaign("Sunday LIVE")
+    assert state.state == "open" and state.winners == 1
+    assert "4 units set aside" in view.status.text()
+
+
+def test_a_refused_campaign_action_says_why(qtbot, bench: Bench) -> None:
+    _, view = open_reports(qtbot, bench)
+    panel = view.campaign_panel
+    qtbot.keyClicks(panel.name, "Bad")
+    qtbot.keyClicks(panel.sku, "NO-SUCH-SKU")
+
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        panel.create_button.click()
+
+    assert "not in the catalog" in view.status.text()
 
 
 def _colour_count(path: Path, colour: QColor) -> int:
