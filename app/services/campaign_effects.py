@@ -23,6 +23,10 @@ committed as "in flight" before the call, the attempt sent is stored before it
 is sent, and an entry found in flight after a crash resends that attempt,
 which Shopify answers from its idempotency record.
 
+Who sends them: :func:`drain_once`, with the station's Shopify client. The
+sync engine does not call it yet, so until it does (one call after its own
+outbox pass), campaign moves go out only with ``giveaway-desk campaign sync``.
+
 Threading contract: every function blocks; call it from a worker thread.
 """
 
