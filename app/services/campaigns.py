@@ -430,9 +430,15 @@ class CampaignService:
         since: date | None = None,
         until: date | None = None,
         content: ContentSource | None = None,
+        units: list[ShippedUnit] | None = None,
     ) -> Report:
-        """The ``daily``, ``campaigns`` or ``creators`` report."""
-        units = self.shipped_units(since=since, until=until)
+        """The ``daily``, ``campaigns`` or ``creators`` report.
+
+        Pass ``units`` (from :meth:`shipped_units`) to make several reports
+        from one read; ``since`` and ``until`` then do not apply.
+        """
+        if units is None:
+            units = self.shipped_units(since=since, until=until)
         if name == "daily":
             return _plain_report("daily", "Shipped per day", units, "day")
         if name == "campaigns":
@@ -443,9 +449,12 @@ class CampaignService:
             f"There is no report {name!r}; choose {', '.join(REPORT_NAMES)}."
         )
 
-    def burn_downs(self, *, until: date | None = None) -> list[BurnDown]:
+    def burn_downs(
+        self, *, until: date | None = None, units: list[ShippedUnit] | None = None
+    ) -> list[BurnDown]:
         """Each opened campaign's budget left per day, from its opening."""
-        units = self.shipped_units()
+        if units is None:
+            units = self.shipped_units()
         last_day = until or self._clock().date()
         charts = []
         for view in self.campaigns():

@@ -459,11 +459,12 @@ class ReportsData:
 
 def load_reports(service: CampaignService) -> ReportsData:
     """Read every report (runs off the GUI thread)."""
+    units = service.shipped_units()
     return ReportsData(
-        daily=service.report("daily"),
-        campaigns=service.report("campaigns"),
-        creators=service.report("creators"),
-        burn_downs=tuple(service.burn_downs()),
+        daily=service.report("daily", units=units),
+        campaigns=service.report("campaigns", units=units),
+        creators=service.report("creators", units=units),
+        burn_downs=tuple(service.burn_downs(units=units)),
         warnings=tuple(service.warnings()),
         campaigns_list=tuple(service.campaigns()),
     )
