@@ -30,7 +30,6 @@ from typing import Any, Final
 
 from app.cli.common import fail, open_bench
 from app.domain.credentials import CredentialStore, MemoryCredentialStore
-from app.net.shopify import ShopifyClient, ShopifyConfig, open_client
 from app.net.shopify import auth as shopify_auth
 from app.net.tiktok import EnvCredentialStore, TikTokConfig, TikTokShopClient
 from app.net.tiktok import credentials as names
@@ -42,7 +41,7 @@ from app.services.bench import Bench
 from app.services.credentials import CredentialsService, CredentialStoreError
 from app.services.dto import ImportReport
 from app.services.sync_engine import TIKTOK_CURSOR_KEY, SyncEngine
-from app.storage.settings import load_settings
+from app.services.sync_setup import station_engine
 
 logger = logging.getLogger(__name__)
 
@@ -170,36 +169,23 @@ def _run_continuously(bench: Bench, rounds: int) -> int:
 
 
 def _engine(bench: Bench, sleep: Callable[[float], None] | None = None) -> SyncEngine:
-    return SyncEngine(
-        bench, tiktok=_tiktok_client, shopify=_shopify_source(), sleep=sleep
-    )
-
-
-def _tiktok_client() -> TikTokShopClient:
-    client = TikTokShopClient(TikTokConfig.from_env(), _credentials())
-    missing = client.missing_credentials()
-    if missing:
-        client.close()
-        raise NotConfiguredError(", ".join(missing) + " not set")
-    return client
-
-
-def _shopify_source() -> Callable[[], ShopifyClient] | None:
-    """A Shopify client factory, or ``None`` when no shop is set up."""
-    settings = load_settings().effective
     try:
-        config = ShopifyConfig.from_env(
-            settings.shopify_shop_domain or None,
-            settings.shopify_location_id or None,
-        )
-    except ValueError:
-        return None
+        store = _credentials()
+    except CredentialStoreError:
+        # Already reported by the pull; the TikTok effects then wait, saying
+        # what is missing, while Shopify's may still go out.
+        logger.warning("No credential store for the sync", exc_info=True)
+        store = MemoryCredentialStore()
+    return station_engine(bench, store, shopify_store=_shopify_store(), sleep=sleep)
+
+
+def _shopify_store() -> CredentialStore:
+    # Headless runs bring their Shopify credentials in the environment; they
+    # must not need (or touch) a keyring.
     headless = (shopify_auth.ACCESS_TOKEN_ENV, shopify_auth.CLIENT_ID_ENV)
     if any(os.environ.get(name) for name in headless):
-        # Headless runs bring their credentials in the environment; they must
-        # not need (or touch) a keyring.
-        return lambda: open_client(config, MemoryCredentialStore())
-    return lambda: open_client(config, CredentialsService.from_settings().store)
+        return MemoryCredentialStore()
+    return CredentialsService.from_settings().store
 
 
 def _credentials() -> CredentialStore:

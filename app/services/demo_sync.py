@@ -21,6 +21,8 @@ from app.net.shopify import auth as shopify_auth
 from app.net.tiktok import TikTokConfig, TikTokShopClient
 from app.net.tiktok import credentials as tiktok_names
 from app.net.tiktok.retry import default_policy
+from app.services.bench import Bench
+from app.services.sync_engine import Sleep, SyncEngine, SyncSettings
 from app.sim.demo_store import DemoStore
 from app.sim.shopify import ShopifySimulator
 from app.sim.shopify.demo import WAREHOUSE, demo_shop
@@ -271,6 +273,27 @@ def start_simulators(
         location_id=location_id,
         _stops=stops,
         _relays=relays,
+    )
+
+
+def demo_engine(
+    bench: Bench,
+    services: DemoServices,
+    *,
+    sleep: Sleep | None = None,
+    settings: SyncSettings | None = None,
+) -> SyncEngine:
+    """A sync engine for the demo bench, talking to the demo simulators.
+
+    The connectors' own retry pauses are real (they are short); ``sleep`` is
+    the engine's pause between rounds of ``run_forever``.
+    """
+    return SyncEngine(
+        bench,
+        tiktok=lambda: services.tiktok_client(),
+        shopify=lambda: services.shopify_client(),
+        sleep=sleep,
+        settings=settings,
     )
 
 

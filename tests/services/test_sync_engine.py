@@ -18,8 +18,10 @@ from sqlmodel import Session, select
 
 from app.domain.shipments import ShipmentState
 from app.services import outbox
-from app.services.bench import Bench
-from app.services.demo_sync import DemoServices, start_demo_simulators
+from app.services.bench import Bench, Identity
+from app.services.demo import ensure_demo_store
+from app.services.demo_sync import DemoServices, demo_engine, start_demo_simulators
+from app.services.dto import QueueQuery
 from app.services.outbox import OutboxError
 from app.services.sync_engine import SyncEngine, SyncSettings
 from app.sim.demo_store import build_demo_store
@@ -34,6 +36,7 @@ from tests.utils.sync_world import (
     shipment_state,
     shopify_units_by_order,
     tracking_for,
+    ups_tracking,
 )
 
 
@@ -506,20 +509,24 @@ def test_pull_imports_new_orders_and_keeps_the_cursor(
     assert report.catalog_variants is None
 
 
-def test_demo_simulators_serve_the_demo_store_and_link_the_catalog(
-    tmp_path: Path, fake_time: FakeTime
+def test_the_demo_syncs_its_own_shipments_with_both_demo_simulators(
+    tmp_path: Path,
 ) -> None:
-    from app.services.demo import ensure_demo_store
-    from tests.utils.bench_orders import open_bench as open_plain_bench
-
     store = build_demo_store()
-    demo_bench = open_plain_bench(tmp_path)
+    demo_bench = Bench.open_path(tmp_path, Identity(user="demo", station="demo"))
     ensure_demo_store(demo_bench, store)
-    with start_demo_simulators(store) as demo:
-        engine = make_engine(demo_bench, demo, fake_time)
+    ready = demo_bench.queue(QueueQuery(states=frozenset({ShipmentState.READY})))
+    with start_demo_simulators(store) as demo, demo_engine(demo_bench, demo) as engine:
         report = engine.pull_once()
         assert report.catalog_variants == len(store.catalog)
         assert not report.errors
+
+        for number, row in enumerate(ready[:2]):
+            demo_bench.fulfil(row.shipment_id, ups_tracking(900 + number))
+        engine.drain_once()
+        for row in ready[:2]:
+            assert shipment_state(demo_bench, row.order_id) == ShipmentState.SYNCED
+            assert demo.tiktok_sim.ship_calls_effective[row.order_id] == 1
 
         demo.set_outage(True)
         assert engine.pull_once(catalog=False).errors
@@ -527,7 +534,6 @@ def test_demo_simulators_serve_the_demo_store_and_link_the_catalog(
         demo.set_outage(False)
         assert not engine.pull_once(catalog=False).errors
         assert engine.status().online is True
-        engine.close()
     demo_bench.close()
 
 
