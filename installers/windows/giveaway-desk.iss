@@ -18,14 +18,15 @@
 #define SourceDir AddBackslash(SourcePath) + "..\..\dist\giveaway-desk"
 #define MainExe "giveaway-desk.exe"
 #define WindowedExe "GiveawayDesk.exe"
+#define MainExePath AddBackslash(SourceDir) + MainExe
 
-#if !FileExists(SourceDir + "\" + MainExe)
-  #error "No build in dist\giveaway-desk: run PyInstaller with build.spec first."
+#if !FileExists(MainExePath)
+  #error No build in dist\giveaway-desk: run PyInstaller with build.spec first.
 #endif
 
-#define AppVersion GetStringFileInfo(SourceDir + "\" + MainExe, "ProductVersion")
-#define AppFileVersion GetVersionNumbersString(SourceDir + "\" + MainExe)
-#define AppName GetStringFileInfo(SourceDir + "\" + MainExe, "ProductName")
+#define AppVersion GetStringFileInfo(MainExePath, "ProductVersion")
+#define AppFileVersion GetVersionNumbersString(MainExePath)
+#define AppName GetStringFileInfo(MainExePath, "ProductName")
 
 [Setup]
 ; The AppId ties upgrades and the uninstaller to this product; never change it.
