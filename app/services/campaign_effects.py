@@ -221,8 +221,17 @@ def queue_campaign_consumptions(
 
 def campaign_winners(session: Session, campaign_id: int) -> list[rules.Winner]:
     """The giveaway shipments of a campaign, with their units in it."""
-    rows = session.exec(
-        select(Shipment, sa.func.count(col(ShipmentLine.id)))
+    # Plain columns, not ORM rows: a big campaign has thousands of winners and
+    # this runs for every figure and warning.
+    rows = session.execute(
+        sa.select(
+            col(Shipment.id),
+            col(Shipment.order_id),
+            col(Shipment.ordered_at),
+            col(Shipment.state),
+            col(Shipment.ship_by),
+            sa.func.count(col(ShipmentLine.id)),
+        )
         .join(ShipmentLine, col(ShipmentLine.shipment_id) == col(Shipment.id))
         .join(
             CampaignProduct,
@@ -231,20 +240,36 @@ def campaign_winners(session: Session, campaign_id: int) -> list[rules.Winner]:
                 col(CampaignProduct.product_id) == col(ShipmentLine.product_id),
             ),
         )
-        .where(CampaignProduct.campaign_id == campaign_id)
+        .where(col(CampaignProduct.campaign_id) == campaign_id)
         .group_by(col(Shipment.id))
     ).all()
     return [
         rules.Winner(
-            shipment_id=shipment.id or 0,
-            order_id=shipment.order_id,
-            ordered_at=shipment.ordered_at,
-            state=shipment.state,
+            shipment_id=shipment_id,
+            order_id=order_id,
+            ordered_at=ordered_at,
+            state=state,
             units=int(units),
-            ship_by=shipment.ship_by,
+            ship_by=ship_by,
         )
-        for shipment, units in rows
+        for shipment_id, order_id, ordered_at, state, ship_by, units in rows
     ]
+
+
+def campaign_of_shipment(session: Session, shipment_id: int) -> int | None:
+    """The id of the campaign one of the shipment's lines belongs to, if any."""
+    return session.exec(
+        select(CampaignProduct.campaign_id)
+        .join(
+            ShipmentLine,
+            sa.and_(
+                col(CampaignProduct.platform) == col(ShipmentLine.platform),
+                col(CampaignProduct.product_id) == col(ShipmentLine.product_id),
+            ),
+        )
+        .where(col(ShipmentLine.shipment_id) == shipment_id)
+        .limit(1)
+    ).first()
 
 
 # --- draining -----------------------------------------------------------------

@@ -43,6 +43,7 @@ from app.net.tiktok.affiliate import CONTENT_FORMATS, AffiliateClient
 from app.services import audit
 from app.services.bench import Bench
 from app.services.campaign_effects import (
+    campaign_of_shipment,
     campaign_winners,
     queue_campaign_consumptions,
     queue_effect,
@@ -397,12 +398,23 @@ class CampaignService:
         return found
 
     def over_budget_reason(self, shipment_id: int) -> str | None:
-        """Why this shipment must not be packed now, or ``None`` when it may be."""
-        for item in self.over_budget_shipments():
-            if item.shipment_id == shipment_id:
+        """Why this shipment must not be packed now, or ``None`` when it may be.
+
+        Cheap for a shipment of no campaign (one indexed look-up), so the pack
+        station can ask on every order it opens.
+        """
+        with Session(self.bench.engine) as session:
+            campaign_id = campaign_of_shipment(session, shipment_id)
+            campaign = session.get(Campaign, campaign_id) if campaign_id else None
+            if campaign is None or campaign.state == CampaignState.CLOSED.value:
+                return None
+            winners = campaign_winners(session, campaign_id or 0)
+        beyond = rules.allocate(campaign.budget_units, winners).beyond
+        for winner in beyond:
+            if winner.shipment_id == shipment_id:
                 return (
-                    f"Order {item.order_id} is beyond the budget of campaign "
-                    f"{item.campaign}; raise the budget or cancel the order first."
+                    f"Order {winner.order_id} is beyond the budget of campaign "
+                    f"{campaign.name}; raise the budget or cancel the order first."
                 )
         return None
 
@@ -728,63 +740,73 @@ def _link(session: Session, campaign: Campaign, platform: str, product_id: str) 
 
 
 def _shipped_units(session: Session, filters: _Filters) -> list[ShippedUnit]:
-    campaign_name = (
-        select(Campaign.name)
-        .join(CampaignProduct, col(CampaignProduct.campaign_id) == col(Campaign.id))
-        .where(
-            col(CampaignProduct.platform) == col(ShipmentLine.platform),
-            col(CampaignProduct.product_id) == col(ShipmentLine.product_id),
+    # Outer joins rather than a subquery per row: this reads every unit ever
+    # shipped. A campaign product key is unique, and creators are collapsed to
+    # one per shipment first, so no unit is counted twice.
+    creators = (
+        sa.select(
+            col(SampleApplication.shipment_id).label("shipment_id"),
+            sa.func.min(col(SampleApplication.creator_handle)).label("handle"),
         )
-        .limit(1)
-        .scalar_subquery()
-    )
-    creator = (
-        select(SampleApplication.creator_handle)
-        .where(col(SampleApplication.shipment_id) == col(Shipment.id))
-        .limit(1)
-        .scalar_subquery()
+        .group_by(col(SampleApplication.shipment_id))
+        .subquery()
     )
     query = (
         sa.select(
-            Shipment,
+            col(Shipment.id),
+            col(Shipment.order_id),
+            col(Shipment.kind),
             col(Fulfilment.created_at),
             col(ShipmentLine.matched_sku),
-            col(CatalogVariant.unit_cost),
-            campaign_name,
-            creator,
+            col(Campaign.name),
+            creators.c.handle,
         )
         .join(Fulfilment, col(Fulfilment.shipment_id) == col(Shipment.id))
         .join(ShipmentLine, col(ShipmentLine.shipment_id) == col(Shipment.id))
         .outerjoin(
-            CatalogVariant,
-            col(CatalogVariant.sku_folded)
-            == sa.func.lower(col(ShipmentLine.matched_sku)),
+            CampaignProduct,
+            sa.and_(
+                col(CampaignProduct.platform) == col(ShipmentLine.platform),
+                col(CampaignProduct.product_id) == col(ShipmentLine.product_id),
+            ),
         )
+        .outerjoin(Campaign, col(Campaign.id) == col(CampaignProduct.campaign_id))
+        .outerjoin(creators, creators.c.shipment_id == col(Shipment.id))
         .where(col(Shipment.state).in_(sorted(rules.SHIPPED_STATES)))
         .order_by(col(Fulfilment.created_at), col(Shipment.id))
     )
-    units = []
-    for shipment, shipped_at, sku, cost, campaign, handle in session.execute(query):
-        day = shipped_at.date()
-        if (filters.since and day < filters.since) or (
-            filters.until and day > filters.until
-        ):
-            continue
-        units.append(
-            ShippedUnit(
-                shipment_id=shipment.id or 0,
-                order_id=shipment.order_id,
-                kind=shipment.kind,
-                day=day,
-                sku=sku or "",
-                units=1,
-                unit_cost=rules.parse_cost(cost),
-                campaign=campaign or "",
-                creator=handle
-                or (UNKNOWN_CREATOR if shipment.kind == "sample" else ""),
-            )
+    if filters.since is not None:
+        query = query.where(col(Fulfilment.created_at) >= _day_start(filters.since))
+    if filters.until is not None:
+        next_day = filters.until + timedelta(days=1)
+        query = query.where(col(Fulfilment.created_at) < _day_start(next_day))
+    costs = _unit_costs(session)
+    return [
+        ShippedUnit(
+            shipment_id=shipment_id,
+            order_id=order_id,
+            kind=kind,
+            day=shipped_at.date(),
+            sku=sku or "",
+            units=1,
+            unit_cost=costs.get((sku or "").casefold()),
+            campaign=campaign or "",
+            creator=handle or (UNKNOWN_CREATOR if kind == "sample" else ""),
         )
-    return units
+        for shipment_id, order_id, kind, shipped_at, sku, campaign, handle in (
+            session.execute(query)
+        )
+    ]
+
+
+def _unit_costs(session: Session) -> dict[str, Decimal | None]:
+    """Each catalog SKU's unit cost (folded SKU -> cost, ``None`` if unknown)."""
+    rows = session.exec(select(CatalogVariant.sku_folded, CatalogVariant.unit_cost))
+    return {folded: rules.parse_cost(cost) for folded, cost in rows}
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 # --- report shaping -------------------------------------------------------------
