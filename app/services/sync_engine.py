@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
 from app.domain.carriers import channel_carrier_names
@@ -250,6 +251,7 @@ class SyncEngine:
         self._client_lock = threading.Lock()
         self._online: bool | None = None
         self._last_contact: datetime | None = None
+        self._kept_contact: datetime | None = None
         self._last_error = ""
         self._last_pull: datetime | None = None
         with _LIVE_LOCK:
@@ -300,6 +302,7 @@ class SyncEngine:
                     if entry_id not in work.seen:
                         self._work_chain(entry_id, action, work)
             work.report.offline = bool(work.offline)
+            self._keep_last_contact()
             if work.report.worked or work.report.deferred:
                 logger.info("Outbox drained: %s", work.report.summary())
             return work.report
@@ -607,6 +610,7 @@ class SyncEngine:
             if catalog or (catalog is None and self._catalog_due()):
                 self._pull_catalog(report)
             self._last_pull = self._clock()
+            self._keep_last_contact()
             return report
 
     def _pull_tiktok(self, report: PullReport) -> None:
@@ -712,10 +716,7 @@ class SyncEngine:
         """Pull and drain until ``stop_event`` is set (the headless ``sync``)."""
         logger.info("Sync running")
         while not stop_event.is_set():
-            if pull and self._pull_due():
-                self.pull_once()
-            report = self.drain_once()
-            delay = self._pause_after(report)
+            delay = self._one_round(pull)
             if stop_event.is_set():
                 break
             if self._sleep is None:
@@ -723,6 +724,19 @@ class SyncEngine:
             else:
                 self._sleep(delay)
         logger.info("Sync stopped")
+
+    def _one_round(self, pull: bool) -> float:
+        """Pull (when due) and drain once; the pause before the next round."""
+        try:
+            if pull and self._pull_due():
+                self.pull_once()
+            return self._pause_after(self.drain_once())
+        except SQLAlchemyError as error:
+            # A database kept locked too long by another writer, a full disk:
+            # the loop must outlive it; the next round tries again.
+            logger.exception("Sync round failed on the database")
+            self._note_error(f"The local database refused a write ({error})")
+            return self.settings.idle_poll_s
 
     def _pull_due(self) -> bool:
         if self._last_pull is None:
@@ -743,17 +757,29 @@ class SyncEngine:
     # --- connectivity -----------------------------------------------------------
 
     def _contact(self) -> None:
+        """Note that a remote service answered (memory only: it is on the hot path)."""
         now = self._clock()
         with self._status_lock:
             was_online = self._online
             self._online = True
-            previous = self._last_contact
             self._last_contact = now
         if was_online is False:
             logger.info("Network is back; syncing")
-        # Written now and then, not on every call: it is only for the status bar.
-        if previous is None or (now - previous).total_seconds() >= 60:
-            self.bench.set_state(LAST_CONTACT_KEY, now.isoformat())
+
+    def _keep_last_contact(self) -> None:
+        """Store the last contact time now and then, for the next start's status."""
+        with self._status_lock:
+            last, kept = self._last_contact, self._kept_contact
+        if last is None or (kept is not None and (last - kept).total_seconds() < 60):
+            return
+        try:
+            self.bench.set_state(LAST_CONTACT_KEY, last.isoformat())
+        except SQLAlchemyError:
+            # Another worker wrote it at the same moment; its time is as good.
+            logger.debug("Last contact time not stored this round", exc_info=True)
+            return
+        with self._status_lock:
+            self._kept_contact = last
 
     def _note_error(self, message: str, *, offline: bool = False) -> None:
         with self._status_lock:
