@@ -80,6 +80,9 @@ class OutboxView:
     next_attempt_at: datetime
     last_error: str
     updated_at: datetime
+    #: True while an earlier effect of the same shipment is not done: this one
+    #: waits for it (and stays waiting if that one failed).
+    blocked: bool = False
 
 
 # --- picking and claiming -----------------------------------------------------
@@ -101,12 +104,7 @@ def due_entries(
     (``abandoned``); either only when no earlier entry of the same shipment is
     unresolved.
     """
-    earlier = sa.alias(OutboxEntry.__table__, "earlier")  # type: ignore[attr-defined]
-    blocked = sa.exists().where(
-        earlier.c.shipment_id == OutboxEntry.shipment_id,
-        earlier.c.sequence < OutboxEntry.sequence,
-        earlier.c.status.not_in(RESOLVED),
-    )
+    blocked = _blocked()
     ready = sa.or_(
         sa.and_(
             col(OutboxEntry.status) == PENDING, col(OutboxEntry.next_attempt_at) <= now
@@ -133,6 +131,16 @@ def due_entries(
     with Session(engine) as session:
         rows = session.exec(query)
         return [(entry_id, action) for entry_id, action in rows if entry_id is not None]
+
+
+def _blocked() -> sa.Exists:
+    """True for an entry with an earlier, unresolved entry of the same shipment."""
+    earlier = sa.alias(OutboxEntry.__table__, "earlier")  # type: ignore[attr-defined]
+    return sa.exists().where(
+        earlier.c.shipment_id == OutboxEntry.shipment_id,
+        earlier.c.sequence < OutboxEntry.sequence,
+        earlier.c.status.not_in(RESOLVED),
+    )
 
 
 def in_flight_claims(engine: Engine) -> list[tuple[int, str]]:
@@ -433,7 +441,7 @@ def views(
     engine: Engine, statuses: Sequence[str] | None = None, limit: int | None = None
 ) -> list[OutboxView]:
     """Entries as plain values, the most recently changed first."""
-    query = select(OutboxEntry, Shipment.order_id).join(
+    query = select(OutboxEntry, Shipment.order_id, _blocked()).join(
         Shipment,
         col(Shipment.id) == col(OutboxEntry.shipment_id),
     )
@@ -443,10 +451,11 @@ def views(
         col(OutboxEntry.updated_at).desc(), col(OutboxEntry.id).desc()
     ).limit(limit)
     with Session(engine) as session:
-        return [_view(entry, order_id) for entry, order_id in session.exec(query)]
+        rows = session.exec(query)
+        return [_view(entry, order_id, bool(waits)) for entry, order_id, waits in rows]
 
 
-def _view(entry: OutboxEntry, order_id: str) -> OutboxView:
+def _view(entry: OutboxEntry, order_id: str, blocked: bool) -> OutboxView:
     assert entry.id is not None
     return OutboxView(
         entry_id=entry.id,
@@ -460,6 +469,7 @@ def _view(entry: OutboxEntry, order_id: str) -> OutboxView:
         next_attempt_at=entry.next_attempt_at,
         last_error=entry.last_error,
         updated_at=entry.updated_at,
+        blocked=blocked and entry.status == PENDING,
     )
 
 

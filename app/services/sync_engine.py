@@ -167,6 +167,8 @@ class SyncStatus:
     failed: int
     last_contact: datetime | None
     last_error: str
+    #: When ``last_error`` happened (``None`` if nothing failed since start).
+    last_error_at: datetime | None = None
 
     @property
     def waiting(self) -> int:
@@ -253,6 +255,7 @@ class SyncEngine:
         self._last_contact: datetime | None = None
         self._kept_contact: datetime | None = None
         self._last_error = ""
+        self._last_error_at: datetime | None = None
         self._last_pull: datetime | None = None
         with _LIVE_LOCK:
             _LIVE_TOKENS.add(self._token)
@@ -694,6 +697,7 @@ class SyncEngine:
         with self._status_lock:
             last_contact = self._last_contact
             online, error = self._online, self._last_error
+            error_at = self._last_error_at
         if last_contact is None:
             stored = self.bench.get_state(LAST_CONTACT_KEY)
             last_contact = datetime.fromisoformat(stored) if stored else None
@@ -704,6 +708,7 @@ class SyncEngine:
             failed=counts.get(outbox.FAILED, 0),
             last_contact=last_contact,
             last_error=error,
+            last_error_at=error_at,
         )
 
     def _person(self) -> audit.Actor:
@@ -784,6 +789,7 @@ class SyncEngine:
     def _note_error(self, message: str, *, offline: bool = False) -> None:
         with self._status_lock:
             self._last_error = message
+            self._last_error_at = self._clock()
             if offline:
                 self._online = False
 

@@ -222,6 +222,7 @@ def test_twenty_fulfilments_offline_wait_then_sync_by_themselves(
     assert status.online is False
     assert (status.pending, status.failed, status.in_flight) == (40, 0, 0)
     assert "cannot be reached" in status.last_error
+    assert status.last_error_at == fake_time.now
     assert all(shipment_state(bench, oid) == ShipmentState.SHIPPED for oid in ids)
     views = engine.entries(status="pending")
     assert len(views) == 40
@@ -268,6 +269,10 @@ def test_an_order_cancelled_in_tiktok_is_not_shipped_and_says_why(
     assert tiktok.status == "failed"
     assert "Do not send the parcel" in tiktok.last_error
     assert shopify.status == "pending"  # stopped behind the failed one
+    waiting = engine.entries(status="pending")
+    assert [(v.action_label, v.blocked) for v in waiting] == [
+        ("Fulfil or take stock in Shopify", True)
+    ]
     assert services.tiktok_sim.ship_calls_received[oid] == 0
     assert shopify_units_by_order(services.shopify_sim)[oid] == 0
     assert engine.status().failed == 1
