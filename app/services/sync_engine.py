@@ -13,6 +13,18 @@ in flight after a restart is resumed by reading the remote state first: TikTok
 is asked whether the parcel already left (and with which tracking number);
 Shopify is given back the stock attempt stored before the crash, which it
 answers from its idempotency record. Nothing is ever blindly repeated.
+
+Known shortcomings:
+
+* On Windows the engine cannot tell that another process on the same
+  computer died (probing a process there needs the Win32 API, which is not
+  wired in), so an entry a crashed worker held in flight waits until its
+  claim's lease runs out (``SyncSettings.lease_s``, 10 minutes) before it is
+  read back and finished. On macOS and Linux it is taken over at once.
+* One engine sends one effect at a time. A long queue drains at the pace of
+  the slower rate limit: each Shopify effect costs about 100 cost points,
+  mostly for the two order searches that look for Shopify's copy of the order
+  (``benchmarks/outbox_drain.py`` prints the figures).
 """
 
 from __future__ import annotations
