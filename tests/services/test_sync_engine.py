@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from app.domain.credentials import MemoryCredentialStore
 from app.domain.shipments import ShipmentState
 from app.services import outbox
 from app.services.bench import Bench, Identity
@@ -24,6 +25,7 @@ from app.services.demo_sync import DemoServices, demo_engine, start_demo_simulat
 from app.services.dto import QueueQuery
 from app.services.outbox import OutboxError
 from app.services.sync_engine import SyncEngine, SyncSettings
+from app.services.sync_setup import station_engine
 from app.sim.demo_store import build_demo_store
 from app.sim.shopify import Fault as ShopifyFault
 from app.sim.tiktok import Fault as TikTokFault
@@ -249,6 +251,35 @@ def test_twenty_fulfilments_offline_wait_then_sync_by_themselves(
     assert all(services.tiktok_sim.ship_calls_effective[oid] == 1 for oid in ids)
     assert engine.status().online is True
     assert fake_time.slept < 3600  # caught up within the first backoff steps
+
+
+def test_a_station_not_connected_keeps_its_effects_waiting_and_says_what_to_do(
+    bench: Bench, services: DemoServices, fake_time: FakeTime
+) -> None:
+    (oid,) = fulfil(bench, 0)
+    # No TikTok credentials in the store, and no Shopify shop in the settings.
+    engine = station_engine(bench, MemoryCredentialStore(), sleep=fake_time.sleep)
+
+    engine.drain_once()
+
+    tiktok, shopify = entries_of(bench, oid)
+    assert (tiktok.status, shopify.status) == ("pending", "pending")
+    assert "tiktok.app_key" in tiktok.last_error
+    assert shipment_state(bench, oid) == ShipmentState.SHIPPED
+    assert "connection needs attention" in engine.status().last_error
+    engine.close()
+
+    # With TikTok connected but no Shopify, the TikTok half goes out alone.
+    partial = SyncEngine(
+        bench, tiktok=lambda: services.tiktok_client(sleep=_no_wait), shopify=None
+    )
+    partial.retry(tiktok.id or 0)
+    partial.drain_once()
+    tiktok, shopify = entries_of(bench, oid)
+    assert tiktok.status == "done" and shopify.status == "pending"
+    assert "Shopify is not connected" in shopify.last_error
+    assert shipment_state(bench, oid) == ShipmentState.SHIPPED
+    partial.close()
 
 
 # --- conflicts ----------------------------------------------------------------
