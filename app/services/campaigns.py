@@ -418,10 +418,15 @@ class CampaignService:
                 )
         return None
 
-    def warnings(self) -> list[CampaignWarning]:
-        """Every warning of every campaign not closed, over budget first."""
+    def warnings(
+        self, *, views: Sequence[CampaignView] | None = None
+    ) -> list[CampaignWarning]:
+        """Every warning of every campaign not closed, over budget first.
+
+        ``views`` (from :meth:`campaigns`) saves reading the campaigns again.
+        """
         found: list[CampaignWarning] = []
-        for view in self.campaigns():
+        for view in self.campaigns() if views is None else views:
             found.extend(view.warnings)
         rank = list(rules.WarningKind)
         return sorted(found, key=lambda w: rank.index(w.kind))
@@ -443,18 +448,20 @@ class CampaignService:
         until: date | None = None,
         content: ContentSource | None = None,
         units: list[ShippedUnit] | None = None,
+        views: Sequence[CampaignView] | None = None,
     ) -> Report:
         """The ``daily``, ``campaigns`` or ``creators`` report.
 
-        Pass ``units`` (from :meth:`shipped_units`) to make several reports
-        from one read; ``since`` and ``until`` then do not apply.
+        Pass ``units`` (from :meth:`shipped_units`) and ``views`` (from
+        :meth:`campaigns`) to make several reports from one read; ``since``
+        and ``until`` then do not apply.
         """
         if units is None:
             units = self.shipped_units(since=since, until=until)
         if name == "daily":
             return _plain_report("daily", "Shipped per day", units, "day")
         if name == "campaigns":
-            return self._campaign_report(units)
+            return self._campaign_report(units, views)
         if name == "creators":
             return self._creator_report(units, content)
         raise CampaignError(
@@ -462,14 +469,18 @@ class CampaignService:
         )
 
     def burn_downs(
-        self, *, until: date | None = None, units: list[ShippedUnit] | None = None
+        self,
+        *,
+        until: date | None = None,
+        units: list[ShippedUnit] | None = None,
+        views: Sequence[CampaignView] | None = None,
     ) -> list[BurnDown]:
         """Each opened campaign's budget left per day, from its opening."""
         if units is None:
             units = self.shipped_units()
         last_day = until or self._clock().date()
         charts = []
-        for view in self.campaigns():
+        for view in self.campaigns() if views is None else views:
             if view.opened_at is None:
                 continue
             first = view.opened_at.date()
@@ -489,8 +500,10 @@ class CampaignService:
 
     # --- internals ----------------------------------------------------------------
 
-    def _campaign_report(self, units: list[ShippedUnit]) -> Report:
-        views = {view.name: view for view in self.campaigns()}
+    def _campaign_report(
+        self, units: list[ShippedUnit], known: Sequence[CampaignView] | None
+    ) -> Report:
+        views = {v.name: v for v in (self.campaigns() if known is None else known)}
         giveaways = [u for u in units if u.kind == ShipmentKind.GIVEAWAY.value]
         grouped = rules.group_totals(giveaways, "campaign")
         rows = []

@@ -460,13 +460,14 @@ class ReportsData:
 def load_reports(service: CampaignService) -> ReportsData:
     """Read every report (runs off the GUI thread)."""
     units = service.shipped_units()
+    views = service.campaigns()
     return ReportsData(
         daily=service.report("daily", units=units),
-        campaigns=service.report("campaigns", units=units),
+        campaigns=service.report("campaigns", units=units, views=views),
         creators=service.report("creators", units=units),
-        burn_downs=tuple(service.burn_downs(units=units)),
-        warnings=tuple(service.warnings()),
-        campaigns_list=tuple(service.campaigns()),
+        burn_downs=tuple(service.burn_downs(units=units, views=views)),
+        warnings=tuple(service.warnings(views=views)),
+        campaigns_list=tuple(views),
     )
 
 
