@@ -37,6 +37,7 @@ from app.net.tiktok.client import MAX_PAGE_SIZE, NotConfiguredError
 from app.net.tiktok.credentials import ENV_NAMES
 from app.net.tiktok.errors import TikTokError
 from app.net.tiktok.pull import pull_orders
+from app.services import outbox
 from app.services.bench import Bench
 from app.services.credentials import CredentialsService, CredentialStoreError
 from app.services.dto import ImportReport
@@ -125,7 +126,8 @@ def _pull_once(bench: Bench, page_size: int) -> int:
 
 def _drain_once(bench: Bench) -> int:
     """Send every due outbox entry once; prints a summary, returns the exit code."""
-    if not bench.pending_effects():
+    counts = outbox.counts(bench.engine)
+    if not counts.get(outbox.PENDING) and not counts.get(outbox.IN_FLIGHT):
         return 0
     with _engine(bench) as engine:
         report = engine.drain_once()
