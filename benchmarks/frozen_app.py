@@ -11,8 +11,9 @@ as the baseline, for the same code run by this Python (``python -m app``):
   figure is the logged time minus the moment the process was started.
 
 Each figure is the median of ``--runs`` runs after one warm-up run, which also
-creates and seeds the demo store. Everything runs offscreen in a temporary
-folder; nothing of the user's data, settings or logs is touched.
+creates and seeds the demo store; frozen and source runs take turns. Everything
+runs offscreen in a temporary folder; nothing of the user's data, settings or
+logs is touched.
 
 Usage: python benchmarks/frozen_app.py [--dist PATH] [--runs N] [--baseline-only]
 Targets: bundle under 150 MB; frozen start to first paint under 2 s.
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,19 +104,30 @@ def first_paint_seconds(command: list[str], home: Path) -> float:
     return float(found[-1]) - started
 
 
-def median_of(runs: int, measure: Callable[[], float]) -> float:
-    """One warm-up call, then the median of ``runs`` calls."""
-    measure()
-    return statistics.median(measure() for _ in range(runs))
+def measure(
+    commands: dict[str, list[str]], runs: int
+) -> dict[str, tuple[float, float]]:
+    """Median (self-test, first-paint) seconds per way of running the app.
 
-
-def measure(command: list[str], runs: int) -> tuple[float, float]:
-    """(self-test seconds, first-paint seconds) for one way of running the app."""
+    The ways take turns run by run, so a burst of load on the machine slows
+    all of them alike and the ratio stays fair. Each gets one warm-up run,
+    which also creates and seeds its demo store.
+    """
+    tests: dict[str, list[float]] = {name: [] for name in commands}
+    paints: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory(prefix="giveaway-desk-bench-") as folder:
-        home = Path(folder)
-        test = median_of(runs, lambda: self_test_seconds(command, home))
-        paint = median_of(runs, lambda: first_paint_seconds(command, home))
-    return test, paint
+        homes = {name: Path(folder) / name for name in commands}
+        for run in range(runs + 1):
+            for name, command in commands.items():
+                test = self_test_seconds(command, homes[name])
+                paint = first_paint_seconds(command, homes[name])
+                if run > 0:
+                    tests[name].append(test)
+                    paints[name].append(paint)
+    return {
+        name: (statistics.median(tests[name]), statistics.median(paints[name]))
+        for name in commands
+    }
 
 
 def _verdict(ok: bool) -> str:
@@ -141,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No frozen build at {executable}; run PyInstaller with build.spec.")
         return 2
 
-    source_test, source_paint = measure([sys.executable, "-m", "app"], args.runs)
+    commands = {"source": [sys.executable, "-m", "app"]}
+    if not args.baseline_only:
+        commands["frozen"] = [str(executable)]
+    figures = measure(commands, args.runs)
+    source_test, source_paint = figures["source"]
     print(f"Median of {args.runs} runs each, after one warm-up run.")
     print(f"{'':32} {'frozen':>10} {'python -m app':>14} {'ratio':>7}")
     if args.baseline_only:
@@ -150,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     size = bundle_size_mb(args.dist)
-    frozen_test, frozen_paint = measure([str(executable)], args.runs)
+    frozen_test, frozen_paint = figures["frozen"]
     rows = (
         ("self-test --demo (s)", frozen_test, source_test),
         ("start to first paint (s)", frozen_paint, source_paint),
