@@ -82,6 +82,7 @@ LATE_STATES = frozenset(
 
 # The remote effects a fulfilment causes, in the order they must happen.
 FULFIL_EFFECTS = ("tiktok.ship_package", "shopify.fulfil_or_adjust")
+SHOPIFY_ONLY = FULFIL_EFFECTS[1:]
 
 
 class BenchError(Exception):
@@ -477,8 +478,11 @@ class Bench:
             },
             sort_keys=True,
         )
+        # A hand-made sample parcel has no TikTok order to ship: its tracking
+        # goes back through the Affiliate Center export instead.
+        effects = FULFIL_EFFECTS if shipment.platform == PLATFORM else SHOPIFY_ONLY
         keys: list[str] = []
-        for sequence, action in enumerate(FULFIL_EFFECTS, start=1):
+        for sequence, action in enumerate(effects, start=1):
             key = uuid.uuid4().hex
             session.add(
                 OutboxEntry(

@@ -47,6 +47,7 @@ from app.domain.shipments import STATE_LABELS, ShipmentKind, ShipmentState
 from app.domain.tracking import TrackingCheck, check_tracking_number
 from app.services import audit
 from app.services.bench import Bench, BenchError, NotFoundError, TrackingInUseError
+from app.services.campaigns import CampaignService
 from app.services.dto import FulfilResult
 from app.services.importer import PLATFORM
 from app.services.shipment_state import set_state
@@ -238,6 +239,9 @@ class PackingService:
             return StationStep(Outcome.NOT_FOUND, False, str(error))
         view = self.view(shipment_id)
         ok, message = _opening_message(view)
+        over_budget = CampaignService(self.bench).over_budget_reason(shipment_id)
+        if ok and over_budget:
+            ok, message = False, over_budget
         outcome = Outcome.OPENED if ok else Outcome.NOT_PACKABLE
         return StationStep(outcome, ok, message, view=view)
 

@@ -60,7 +60,7 @@ from app.net.shopify import errors as shopify_errors
 from app.net.shopify.models import ShopifyVariant
 from app.net.tiktok import TikTokShopClient, pull_orders
 from app.net.tiktok import errors as tiktok_errors
-from app.services import audit, outbox
+from app.services import audit, campaign_effects, outbox
 from app.services.bench import Bench
 from app.services.dto import CatalogItem, ImportReport
 from app.services.outbox import OutboxView
@@ -316,11 +316,28 @@ class SyncEngine:
                         break
                     if entry_id not in work.seen:
                         self._work_chain(entry_id, action, work)
+            self._drain_campaign_effects(work)
             work.report.offline = bool(work.offline)
             self._keep_last_contact()
             if work.report.worked or work.report.deferred:
                 logger.info("Outbox drained: %s", work.report.summary())
             return work.report
+
+    def _drain_campaign_effects(self, work: _Pass) -> None:
+        """Send the campaigns' stock moves (their own outbox, same rules)."""
+        if self._shopify_source is None or "shopify" in work.offline:
+            return
+        try:
+            client = self._shopify_client()
+        except _Retry:
+            return
+        done = campaign_effects.drain_once(
+            self.bench.engine, client, clock=self._clock, rng=self._rng
+        )
+        work.report.done += done.done
+        work.report.retry_later += done.retry_later
+        work.report.failed += done.failed
+        work.report.errors.extend(done.errors)
 
     def _work_chain(self, entry_id: int, action: str, work: _Pass) -> None:
         """Work one entry and, while they succeed, the next ones of its shipment."""

@@ -162,6 +162,8 @@ class DemoStore:
     catalog: tuple[DemoVariant, ...]
     giveaways: tuple[GiveawayListing, ...]
     orders: tuple[dict[str, Any], ...]
+    #: The "now" the store was made for; the same moment makes the same store.
+    made_at: datetime
 
 
 def build_demo_store(
@@ -177,7 +179,12 @@ def build_demo_store(
         GiveawayListing(product_id, sku_id, title, variant.sku)
         for variant, product_id, sku_id, title in builder.giveaways
     )
-    return DemoStore(catalog=tuple(catalog), giveaways=giveaways, orders=tuple(orders))
+    return DemoStore(
+        catalog=tuple(catalog),
+        giveaways=giveaways,
+        orders=tuple(orders),
+        made_at=moment,
+    )
 
 
 def _catalog(rng: random.Random) -> list[DemoVariant]:

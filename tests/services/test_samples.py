@@ -481,3 +481,18 @@ def test_the_demo_samples_fill_every_status(bench: Bench) -> None:
     assert with_order and all(r.creator_handle for r in with_order)
     assert rows[0].is_open, "things to do come first"
     assert SamplesService(bench).combine_offers(), "two parcels for one door"
+
+
+def test_a_hand_made_sample_parcel_is_not_shipped_in_tiktok(bench: Bench) -> None:
+    service = SamplesService(bench)
+    shipment_id = manual_sample(
+        service, "7450000000000000071", HOME, seller_sku="CNDL-LAV-08"
+    )
+    bench.fulfil(shipment_id, "1Z999AA10123456784")
+
+    with Session(bench.engine) as session:
+        actions = session.exec(
+            select(OutboxEntry.action).where(OutboxEntry.shipment_id == shipment_id)
+        ).all()
+    assert actions == ["shopify.fulfil_or_adjust"]
+    assert bench.find_shipment("AFF-7450000000000000071") == shipment_id
