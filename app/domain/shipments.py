@@ -43,6 +43,7 @@ STATE_SHORT_LABELS: dict[ShipmentState, str] = {
     **STATE_LABELS,
     ShipmentState.READY: "Ready",
     ShipmentState.SHIPPED: "Waiting to sync",
+    ShipmentState.PROBLEM: "Problem",
 }
 
 #: States a clerk still has to act on, or that are still on their way out.

@@ -37,17 +37,18 @@ class KeyringNotice(QLabel):
         if status.usable:
             self.setVisible(False)
             return
-        self.setText(
-            "Store secrets cannot be saved on this computer. "
-            "See Stores > Connect stores…"
-        )
+        # Short: the status bar is shared; the tooltip says the rest.
+        self.setText("⚠ No keyring: secrets not saved")
         self.setToolTip(f"{status.message}\n\n{status.way_forward}")
         self.setVisible(True)
 
     def show_failure(self, error: BaseException) -> None:
         """The check itself failed: say so, and log why."""
         logger.warning("Keyring check failed at start", exc_info=error)
-        self.setText("The keyring could not be checked. See Stores > Connect stores…")
+        self.setText("⚠ Keyring not checked")
+        self.setToolTip(
+            "The keyring could not be checked. See Stores > Connect stores…"
+        )
         self.setVisible(True)
 
 

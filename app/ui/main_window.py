@@ -249,7 +249,12 @@ class MainWindow(QMainWindow):
         buttons.addWidget(self.match_button)
         buttons.addWidget(self.fulfil_button)
         layout.addLayout(buttons)
+        self._detail_side = layout
         return side
+
+    def add_detail_section(self, widget: QWidget) -> None:
+        """Show ``widget`` under the order's detail (other features' panels)."""
+        self._detail_side.insertWidget(self._detail_side.count() - 1, widget)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel()

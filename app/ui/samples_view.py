@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
@@ -582,15 +583,33 @@ class SampleDock(QDockWidget):
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.label.setContentsMargins(12, 8, 12, 8)
         self.setWidget(self.label)
+        # Follows the queue's selection one event-loop turn later, so a burst
+        # of keystrokes in the search box reads only the last selection.
+        self._pending: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(lambda: self.show_shipment(self._pending))
+        #: True once the label was moved into the main window's detail pane.
+        self.embedded = False
         self.show_shipment(None)
+
+    def follow(self, shipment_id: int | None) -> None:
+        """Show ``shipment_id`` once the event loop is idle."""
+        self._pending = shipment_id
+        self._timer.start()
 
     def show_shipment(self, shipment_id: int | None) -> None:
         """Show the sample behind ``shipment_id``, or a hint for anything else."""
+        self._timer.stop()
         detail = self.service.for_shipment(shipment_id) if shipment_id else None
         if detail is None:
             self.label.setText("<i>Not a creator sample.</i>")
+            # In the detail pane the hint would only take room; hide it there.
+            self.label.setVisible(not self.embedded)
             return
         self.label.setText(detail_html(detail, self._clock()))
+        self.label.setVisible(True)
 
 
 @dataclass(slots=True)
@@ -621,7 +640,14 @@ def install_samples_view(
     now = clock or getattr(window, "_clock", None) or (lambda: datetime.now(UTC))
     service = SamplesService(bench, reviewer=reviewer)
     dock = SampleDock(service, now, window)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    add_section = getattr(window, "add_detail_section", None)
+    if callable(add_section):
+        # Beside the order's own detail, where the clerk already looks.
+        dock.embedded = True
+        add_section(dock.label)
+        dock.hide()
+    else:
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     install = SamplesInstall(
         service=service,
         open_action=_action(window, "Sample &requests…", "Ctrl+Shift+S"),
@@ -673,7 +699,7 @@ def _follow_selection(window: QMainWindow, dock: SampleDock) -> None:
         return
 
     def follow(*_args: object) -> None:
-        dock.show_shipment(_selected(window))
+        dock.follow(_selected(window))
 
     table.selectionModel().currentChanged.connect(follow)
     model = table.model()

@@ -368,7 +368,7 @@ def test_the_main_window_says_when_secrets_cannot_be_kept(
     notice = install_keyring_notice(window, lambda: CredentialsService("notice"))
 
     qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
-    assert "cannot be saved on this computer" in notice.text()
+    assert "No keyring: secrets not saved" in notice.text()
     assert "keyring.backends.fail.Keyring" in notice.toolTip()
 
 
