@@ -28,8 +28,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every subcommand registered."""
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The argument parser, with every subcommand registered unless told not to."""
     parser = argparse.ArgumentParser(
         prog="giveaway-desk",
         description=f"{APP_NAME}: pack TikTok Shop giveaways and free samples.",
@@ -47,16 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="data folder to use (default: $GIVEAWAY_DESK_DATA_DIR, else the "
         "platform's user data folder)",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+    if with_commands:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for module_name in COMMAND_MODULES:
+            importlib.import_module(module_name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; with no subcommand, start the desktop app."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Starting the desktop app must not wait for every subcommand's imports:
+    # without a subcommand (or a request for help) only the global options
+    # are parsed.
+    desktop = not any(not word.startswith("-") for word in _without_values(words))
+    wants_help = any(word in ("-h", "--help") for word in words)
+    parser = build_parser(with_commands=not desktop or wants_help)
+    args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
     if handler is None:
         from app.ui.application import run_desktop
@@ -68,6 +75,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (``| head``, a closed terminal) went away; nothing to say.
         return 0
     return int(result or 0)
+
+
+def _without_values(words: list[str]) -> list[str]:
+    """The words, less the value that follows ``--data-dir``."""
+    kept: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word == "--data-dir":
+            skip = True
+            continue
+        kept.append(word)
+    return kept
 
 
 if __name__ == "__main__":

@@ -12,20 +12,21 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.samples import RejectReason, ReviewResult
 from app.net.tiktok import TikTokShopClient
 from app.net.tiktok.affiliate import AffiliateClient
 from app.services.bench import Bench
 from app.services.credentials import CredentialsService
-from app.services.demo import demo_store_of
-from app.services.demo_sync import DemoServices, start_demo_simulators
 from app.services.samples import Reviewer, ensure_demo_samples
-from app.services.startup import Startup, start_bench
+from app.services.startup import Startup
 from app.services.sync_engine import SyncEngine
 from app.services.sync_setup import station_engine, tiktok_factory
-from app.sim.demo_store import DemoStore
+
+if TYPE_CHECKING:
+    from app.services.demo_sync import DemoServices
+    from app.sim.demo_store import DemoStore
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +58,17 @@ class Runtime:
         self.bench.close()
 
 
-def start_runtime(data_dir: Path | None, *, demo: bool) -> Runtime:
-    """Open the bench and start what it syncs with."""
-    startup = start_bench(data_dir, demo=demo)
+def start_runtime(startup: Startup) -> Runtime:
+    """Start what the open bench syncs with: the shops, or the demo's simulated ones."""
     credentials = CredentialsService.from_settings()
-    if not demo:
+    if not startup.demo:
         engine = station_engine(startup.bench, credentials.store)
         reviewer = LazyReviewer(tiktok_factory(credentials.store))
         return Runtime(startup, credentials, engine, reviewer)
+
+    # The simulated shops (and Shopify's schema they parse) are for the demo
+    # only; a real station never loads them.
+    from app.services.demo import demo_store_of
 
     store = demo_store_of(startup.bench)
     ensure_demo_samples(startup.bench, store, store.made_at)
@@ -91,6 +95,8 @@ class DemoShops:
         self._thread.start()
 
     def _start(self, store: DemoStore) -> None:
+        from app.services.demo_sync import start_demo_simulators
+
         try:
             self._services = start_demo_simulators(store)
             logger.info("Demo shops running on loopback")

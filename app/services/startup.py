@@ -22,6 +22,7 @@ class Startup:
     bench: Bench
     folders: AppFolders
     log_file: Path
+    demo: bool = False
 
 
 def start_bench(
@@ -34,4 +35,4 @@ def start_bench(
     bench = Bench.open(folders)
     if demo:
         ensure_demo_store(bench)
-    return Startup(bench=bench, folders=folders, log_file=log_file)
+    return Startup(bench=bench, folders=folders, log_file=log_file, demo=demo)

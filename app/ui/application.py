@@ -7,25 +7,21 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, __version__
-from app.domain.scanning.detector import StationSettings
-from app.services.connections import ConnectionsService
-from app.services.runtime import Runtime, start_runtime
+from app.services.startup import Startup, start_bench
 from app.ui import errors, tasks, theme
-from app.ui.keyring_notice import install_keyring_notice
 from app.ui.main_window import MainWindow
-from app.ui.pack_station import install_pack_station
-from app.ui.reports_view import install_reports_view
-from app.ui.samples_view import install_samples_view
-from app.ui.scanner import ScanEventFilter
-from app.ui.setup_wizard import install_setup_wizard
-from app.ui.sync_panel import install_sync
+
+if TYPE_CHECKING:
+    from app.services.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -53,28 +49,53 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
-    """Run the desktop app until its window closes; returns the exit code."""
+    """Run the desktop app until its window closes; returns the exit code.
+
+    The queue is shown first; the rest (sync, connectors, scanner, menus of
+    the other features) is started right after its first paint, so a clerk
+    sees the work before the app has finished loading its parts.
+    """
     app = create_application()
     reporter = errors.ErrorReporter()
     errors.install(reporter)
 
-    runtime = start_runtime(data_dir, demo=demo)
-    window = build_main_window(runtime)
+    startup = start_bench(data_dir, demo=demo)
+    window = MainWindow(startup.bench)
     reporter.set_parent_widget(window)
     _restore_geometry(window)
     if demo:
         window.setWindowTitle(window.windowTitle() + " — DEMO STORE")
+    started: list[Runtime] = []
+    painted = _AfterFirstPaint(window)
     if os.environ.get(EXIT_AFTER_FIRST_PAINT_VARIABLE) == "1":
-        window.table.viewport().installEventFilter(_QuitAfterFirstPaint(window))
+        painted.callbacks.append(_log_first_paint_and_quit)
+    else:
+        painted.callbacks.append(lambda: started.append(finish_start(window, startup)))
+    window.table.viewport().installEventFilter(painted)
     window.show()
-    settle_memory()
-    logger.info("Window shown; log file %s", runtime.startup.log_file)
+    logger.info("Window shown; log file %s", startup.log_file)
 
     code = app.exec()
     _save_geometry(window)
     tasks.wait_for_all()
-    runtime.close()
+    if started:
+        started[0].close()
+    else:
+        startup.bench.close()
     return code
+
+
+def finish_start(window: MainWindow, startup: Startup) -> Runtime:
+    """Start the sync and install every other part of the app on ``window``."""
+    # Imported here, after the first paint: the connectors, the sync engine and
+    # the other features' windows take a good part of a second to load.
+    from app.services.runtime import start_runtime
+    from app.ui.installs import install_everything
+
+    runtime = start_runtime(startup)
+    install_everything(window, runtime)
+    settle_memory()
+    return runtime
 
 
 def settle_memory() -> None:
@@ -89,39 +110,24 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def build_main_window(
-    runtime: Runtime, *, sync_interval_ms: int | None = None
-) -> MainWindow:
-    """The main window with every part of the app installed on it."""
-    window = MainWindow(runtime.bench)
-    app = QApplication.instance()
-    scanner = ScanEventFilter(StationSettings.usb(), parent=app)
-    scanner.scanned.connect(window.on_scanned)
-    scanner.install(app)
-    install_pack_station(window, scanner)
-    install_samples_view(window, reviewer=runtime.reviewer)
-    install_reports_view(window)
-    install_setup_wizard(window, lambda: ConnectionsService(runtime.credentials))
-    install_keyring_notice(window, lambda: runtime.credentials)
-    outage = runtime.demo.set_outage if runtime.demo is not None else None
-    install_sync(
-        window,
-        runtime.engine,
-        set_outage=outage,
-        **({"interval_ms": sync_interval_ms} if sync_interval_ms else {}),
-    )
-    return window
+class _AfterFirstPaint(QObject):
+    """Runs its callbacks once, right after the watched widget first paints."""
 
-
-class _QuitAfterFirstPaint(QObject):
-    """Logs "First paint at <epoch seconds>" once the queue paints, then quits."""
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.callbacks: list[Callable[[], object]] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            logger.info("First paint at %.6f", time.time())
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, QApplication.quit)
+            for callback in self.callbacks:
+                QTimer.singleShot(0, callback)
         return False
+
+
+def _log_first_paint_and_quit() -> None:
+    logger.info("First paint at %.6f", time.time())
+    QApplication.quit()
 
 
 def _restore_geometry(window: MainWindow) -> None:

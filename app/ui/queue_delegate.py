@@ -10,7 +10,7 @@ and elided texts are worked out once and reused.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QStaticText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.ui.queue_model import QueueModel
@@ -19,7 +19,6 @@ _AnyIndex = QModelIndex | QPersistentModelIndex
 
 PADDING = 8
 
-_ALIGN = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 _SELECTED = QStyle.StateFlag.State_Selected
 
 
@@ -34,12 +33,12 @@ class QueueDelegate(QStyledItemDelegate):
         palette = view.palette()
         self._highlight = palette.highlight()
         self._highlighted_text = palette.highlightedText().color()
-        self._alternate = palette.alternateBase()
         self._text = palette.text().color()
         self._fonts = (QFont(view.font()), QFont(view.font()))
         self._fonts[1].setBold(True)
         self._metrics = tuple(QFontMetrics(font) for font in self._fonts)
-        self._elided: dict[tuple[str, int, bool], str] = {}
+        self._heights = tuple(metrics.height() for metrics in self._metrics)
+        self._laid_out: dict[tuple[str, int, bool], QStaticText] = {}
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: _AnyIndex
@@ -54,29 +53,34 @@ class QueueDelegate(QStyledItemDelegate):
             painter.fillRect(rect, self._highlight)
             colour = self._highlighted_text
         else:
+            # The view has already drawn the alternating row colour.
             if cell.background is not None:
                 painter.fillRect(rect, cell.background)
-            elif index.row() % 2:
-                painter.fillRect(rect, self._alternate)
             colour = cell.colour or self._text
         if not cell.text:
             return
 
-        text_rect = rect.adjusted(PADDING, 0, -PADDING, 0)
         painter.setFont(self._fonts[cell.bold])
         painter.setPen(colour)
-        painter.drawText(
-            text_rect, _ALIGN, self._fit(cell.text, text_rect.width(), cell.bold)
-        )
+        static = self._static(cell.text, rect.width() - 2 * PADDING, cell.bold)
+        top = rect.y() + (rect.height() - self._heights[cell.bold]) // 2
+        painter.drawStaticText(rect.x() + PADDING, top, static)
 
-    def _fit(self, text: str, width: int, bold: bool) -> str:
-        """``text`` cut with an ellipsis to ``width`` pixels (remembered)."""
+    def _static(self, text: str, width: int, bold: bool) -> QStaticText:
+        """``text`` cut to ``width`` pixels, laid out once and remembered.
+
+        Laying text out is most of what drawing a cell costs; a queue shows
+        the same few hundred texts again and again.
+        """
         key = (text, width, bold)
-        fitted = self._elided.get(key)
-        if fitted is None:
-            if len(self._elided) > 20_000:
-                self._elided.clear()
+        static = self._laid_out.get(key)
+        if static is None:
+            if len(self._laid_out) > 20_000:
+                self._laid_out.clear()
             metrics = self._metrics[bold]
             fitted = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-            self._elided[key] = fitted
-        return fitted
+            static = QStaticText(fitted)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=self._fonts[bold])
+            self._laid_out[key] = static
+        return static

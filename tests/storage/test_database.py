@@ -49,3 +49,33 @@ def test_times_come_back_in_utc(tmp_path: Path) -> None:
         assert row is not None
         assert row.updated_at == moment
         assert row.updated_at.tzinfo is not None
+
+
+def test_the_revision_the_app_checks_at_start_is_alembics_head(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from app.storage.db import SCHEMA_REVISION, alembic_config, stored_revision
+
+    engine = open_database(sqlite_url(tmp_path / "db.sqlite3"))
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    assert heads == [SCHEMA_REVISION], "update SCHEMA_REVISION with a new migration"
+    assert stored_revision(engine) == SCHEMA_REVISION
+
+
+def test_an_old_database_is_still_migrated_on_open(tmp_path: Path) -> None:
+    from alembic import command
+
+    from app.storage.db import SCHEMA_REVISION, alembic_config, create_db_engine
+
+    url = sqlite_url(tmp_path / "db.sqlite3")
+    old = create_db_engine(url)
+    config = alembic_config(old)
+    with old.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    old.dispose()
+
+    engine = open_database(url)
+    assert schema_is_current(engine)
+    assert "campaign" in sa.inspect(engine).get_table_names()
+    assert SCHEMA_REVISION != "0001"
