@@ -142,7 +142,7 @@ def measure_search(folder: Path) -> tuple[list[float], list[float]]:
 
     from app.services.bench import Bench
     from app.storage import queue as queue_sql
-    from app.ui.application import create_application
+    from app.ui.application import create_application, settle_memory
     from app.ui.main_window import MainWindow
 
     app = _APP.setdefault("app", create_application())
@@ -150,6 +150,7 @@ def measure_search(folder: Path) -> tuple[list[float], list[float]]:
     window = MainWindow(bench)
     window.show()
     app.processEvents()
+    settle_memory()  # as the app does once it has started
 
     keystrokes: list[float] = []
     bare: list[float] = []

@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action("&Refresh", "F5", self.refresh)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
 
-        menu = self.menuBar().addMenu("&Bench")
+        self.bench_menu = menu = self.menuBar().addMenu("&Bench")
         for action in (self.search_action, self.queue_action, self.refresh_action):
             menu.addAction(action)
         menu.addSeparator()
