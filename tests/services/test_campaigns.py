@@ -555,3 +555,20 @@ def _creators(bench: Bench, handles: dict[int, str], ids: str = "X{}") -> None:
                 )
             )
         session.commit()
+
+
+def test_the_pack_station_refuses_a_winner_beyond_the_budget(world: World) -> None:
+    from app.services.packing import PackingService
+
+    first, _second, third = import_winners(world.bench, 3)
+    world.service.create(
+        "Tight", "GS-30", 2, location_id=world.shop.location_id, product_ids=[PRODUCT]
+    )
+    station = PackingService(world.bench)
+
+    refused = station.open("G002")
+    opened = station.open("G000")
+
+    assert not refused.ok
+    assert "budget" in refused.message.lower()
+    assert opened.ok, opened.message
