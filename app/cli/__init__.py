@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import APP_NAME, __version__
+from app.services.errors import StartupError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.orders",
@@ -65,15 +66,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(with_commands=not desktop or wants_help)
     args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
-    if handler is None:
-        from app.ui.application import run_desktop
-
-        return run_desktop(data_dir=args.data_dir, demo=args.demo)
     try:
+        if handler is None:
+            from app.ui.application import run_desktop
+
+            return run_desktop(data_dir=args.data_dir, demo=args.demo)
         result = handler(args)
     except BrokenPipeError:
         # The reader (``| head``, a closed terminal) went away; nothing to say.
         return 0
+    except StartupError as error:
+        sys.stderr.write(f"giveaway-desk: {error}\n")
+        return 2
     return int(result or 0)
 
 

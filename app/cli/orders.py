@@ -10,7 +10,7 @@ from app.cli.common import fail, open_bench, print_json
 from app.domain.matching import MappingConflictError
 from app.domain.shipments import STATE_LABELS
 from app.domain.tiktok_orders import OrderRecordError, load_payload_file
-from app.services.bench import BenchError
+from app.services.bench import BenchError, TrackingInUseError, ZipMismatchError
 from app.services.dto import ImportReport, QueueQuery
 from app.services.tracking_import import TrackingCsvError, import_tracking_csv
 
@@ -65,6 +65,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--csv", type=Path, metavar="FILE", help="apply every row of a CSV export"
     )
+    parser.add_argument(
+        "--same-parcel-as",
+        metavar="ORDER_ID",
+        help="the tracking number is already on this order: both are in one box",
+    )
+    parser.add_argument(
+        "--zip-checked",
+        action="store_true",
+        help="save even though the label's ZIP is not the order's (logged)",
+    )
     parser.set_defaults(handler=_fulfil)
 
 
@@ -115,7 +125,7 @@ def _queue(args: argparse.Namespace) -> int:
             f"{row.order_id:<20} {row.kind.value:<9} {STATE_LABELS[row.state]:<26} "
             f"{ship_by:<17} {row.sku or '-':<16} {row.item}"
         )
-    print(f"{len(rows)} open shipments.")
+    print(f"{len(rows)} open shipment{'' if len(rows) == 1 else 's'}.")
     return 0
 
 
@@ -154,7 +164,20 @@ def _fulfil(args: argparse.Namespace) -> int:
     bench = open_bench(args)
     try:
         shipment_id = bench.find_shipment(args.order_id)
-        result = bench.fulfil(shipment_id, args.tracking, args.carrier)
+        other = (
+            bench.find_shipment(args.same_parcel_as) if args.same_parcel_as else None
+        )
+        result = bench.fulfil(
+            shipment_id,
+            args.tracking,
+            args.carrier,
+            same_parcel_as=other,
+            zip_confirmed=args.zip_checked,
+        )
+    except TrackingInUseError as error:
+        return fail(f"{error} (--same-parcel-as {error.other_order_id})")
+    except ZipMismatchError as error:
+        return fail(f"{error} (--zip-checked)")
     except BenchError as error:
         return fail(str(error))
     for warning in result.warnings:

@@ -33,8 +33,9 @@ class MappingConflictError(ValueError):
 
     def __init__(self, key: MappingKey, existing_sku: str, wanted_sku: str) -> None:
         super().__init__(
-            f"{key} is already matched to {existing_sku}. Choose 'Remap' to "
-            f"replace it with {wanted_sku}; the change is logged."
+            f"{key} is already matched to {existing_sku}. Remap it to replace it "
+            f"with {wanted_sku} ('Remap' in the Match dialog, --remap on the "
+            "command line); the change is logged."
         )
         self.key = key
         self.existing_sku = existing_sku

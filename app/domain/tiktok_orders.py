@@ -245,6 +245,10 @@ def load_payload_file(text: str, source: str) -> list[object]:
         raise OrderRecordError(
             f"{source}: not valid JSON (line {error.lineno}, column {error.colno})"
         ) from error
+    except RecursionError:
+        raise OrderRecordError(
+            f"{source}: nested too deeply to be an order payload"
+        ) from None
     return list(orders_in_payload(payload, source))
 
 

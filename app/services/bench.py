@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.domain.carriers import DEFAULT_CHANNEL_NAMES, KNOWN_CARRIERS, carrier_for_name
 from app.domain.matching import (
     CatalogEntry,
     MappingKey,
@@ -38,7 +39,7 @@ from app.domain.shipments import (
     ShipmentKind,
     ShipmentState,
 )
-from app.domain.tracking import check_tracking_number
+from app.domain.tracking import ZIP_MISMATCH, check_tracking_number
 from app.services import audit
 from app.services.dto import (
     CatalogItem,
@@ -93,6 +94,17 @@ class NotFoundError(BenchError):
     """No shipment, line or SKU by that name."""
 
 
+class ZipMismatchError(BenchError):
+    """The label's ZIP is not the order's; a person must check before saving."""
+
+    def __init__(self, warning: str) -> None:
+        super().__init__(
+            f"The {warning}. Check the label and the address; save anyway only if "
+            "the parcel is right."
+        )
+        self.warning = warning
+
+
 class TrackingInUseError(BenchError):
     """The tracking number is already on another shipment's parcel."""
 
@@ -101,7 +113,7 @@ class TrackingInUseError(BenchError):
     ) -> None:
         super().__init__(
             f"Tracking number {tracking} is already used on order {other_order_id}. "
-            "Use 'Same parcel' only if both orders really are in one box."
+            "Mark it as the same parcel only if both orders really are in one box."
         )
         self.tracking = tracking
         self.other_order_id = other_order_id
@@ -303,10 +315,12 @@ class Bench:
             variant = _variant(session, sku)
             key = MappingKey(line.platform, line.product_id, line.sku_id)
             mapping = _mapping(session, key)
-            old_sku = mapping.sku if mapping else None
+            # A sample that matched itself by its seller SKU has no mapping
+            # row, but its SKU is a match all the same: replacing it is a remap.
+            old_sku = mapping.sku if mapping else line.matched_sku
 
             changed = check_mapping_change(key, old_sku, variant.sku, remap=remap)
-            if changed:
+            if changed or mapping is None:
                 mapping = self._store_mapping(session, key, mapping, variant.sku)
             updated = self._apply_mapping(session, key, variant.sku)
             logger.info("Matched %s to %s (%d shipments)", key, variant.sku, updated)
@@ -394,8 +408,14 @@ class Bench:
         carrier: str | None = None,
         *,
         same_parcel_as: int | None = None,
+        zip_confirmed: bool = False,
     ) -> FulfilResult:
-        """Save the tracking number and queue the remote effects, in one transaction."""
+        """Save the tracking number and queue the remote effects, in one transaction.
+
+        A label whose ZIP is not the order's is refused with
+        :class:`ZipMismatchError` unless ``zip_confirmed`` says a person checked
+        the parcel; the override is audited.
+        """
         with session_scope(self.engine) as session:
             shipment = _shipment(session, shipment_id)
             _check_fulfillable(shipment)
@@ -404,9 +424,12 @@ class Bench:
             )
             if not check.valid or check.value is None:
                 raise BenchError(check.message or "That tracking number is not valid.")
+            chosen_carrier = _shipping_carrier(check.carrier, carrier, check.value)
+            zip_warning = _zip_warning(check.warnings)
+            if zip_warning and not zip_confirmed:
+                raise ZipMismatchError(zip_warning)
             self._check_tracking_free(session, shipment, check.value, same_parcel_as)
 
-            chosen_carrier = check.carrier or carrier or "Other"
             fulfilment = Fulfilment(
                 shipment_id=shipment_id,
                 carrier=chosen_carrier,
@@ -430,7 +453,7 @@ class Bench:
                 entity="shipment",
                 entity_id=shipment.order_id,
                 new=f"{chosen_carrier} {check.value}",
-                detail="same parcel as another order" if same_parcel_as else "",
+                detail=_fulfil_note(same_parcel_as, zip_warning),
             )
             session.add(shipment)
             logger.info("Fulfilled order %s with %s", shipment.order_id, chosen_carrier)
@@ -544,6 +567,44 @@ class Bench:
 # --- helpers ------------------------------------------------------------------
 
 
+def _shipping_carrier(recognised: str | None, picked: str | None, number: str) -> str:
+    """The carrier to ship with, or a refusal TikTok Shop would otherwise give.
+
+    A carrier whose rules recognised the number wins; a carrier picked by hand
+    must be one the shops know, or the sync would fail later with the parcel
+    already gone.
+    """
+    if recognised in KNOWN_CARRIERS:
+        return recognised
+    picked = picked or recognised
+    if not picked:
+        raise BenchError(
+            f"No carrier recognises {number}. Check the number, or choose the "
+            "carrier by hand."
+        )
+    name = carrier_for_name(picked) or picked.strip()
+    if name not in DEFAULT_CHANNEL_NAMES:
+        known = ", ".join(DEFAULT_CHANNEL_NAMES)
+        raise BenchError(
+            f"TikTok Shop and Shopify do not know the carrier '{picked}'. "
+            f"Choose one of: {known}."
+        )
+    return name
+
+
+def _zip_warning(warnings: Sequence[str]) -> str | None:
+    return next((w for w in warnings if w.startswith(ZIP_MISMATCH)), None)
+
+
+def _fulfil_note(same_parcel_as: int | None, zip_warning: str | None) -> str:
+    notes = []
+    if same_parcel_as:
+        notes.append("same parcel as another order")
+    if zip_warning:
+        notes.append(f"{zip_warning}; saved after checking the parcel")
+    return "; ".join(notes)
+
+
 def _shipment(session: Session, shipment_id: int) -> Shipment:
     shipment = session.get(Shipment, shipment_id)
     if shipment is None:
@@ -575,6 +636,8 @@ def _lines(session: Session, shipment_id: int) -> list[ShipmentLine]:
 
 
 def _variant(session: Session, sku: str) -> CatalogVariant:
+    if not sku.strip():
+        raise BenchError("Give the SKU to match to.")
     variant = session.exec(
         select(CatalogVariant).where(
             CatalogVariant.sku_folded == sku.strip().casefold()
@@ -628,10 +691,15 @@ def _check_fulfillable(shipment: Shipment) -> None:
         raise BenchError(
             f"Order {shipment.order_id} is not matched to a SKU yet. Match it first."
         )
-    if state not in FULFILLABLE_STATES:
+    if state in (ShipmentState.SHIPPED, ShipmentState.SYNCED):
         raise BenchError(
             f"Order {shipment.order_id} is {STATE_LABELS[state].lower()}; "
             "it cannot be fulfilled again."
+        )
+    if state not in FULFILLABLE_STATES:
+        raise BenchError(
+            f"Order {shipment.order_id} is {STATE_LABELS[state].lower()}; "
+            "it cannot be fulfilled."
         )
     if shipment.on_hold:
         raise BenchError(

@@ -665,11 +665,14 @@ class PackingService:
         self, view: PackView, raw: str, carrier: str | None, same_parcel_as: int | None
     ) -> StationStep:
         try:
+            # The station has asked the clerk about a label ZIP that is not the
+            # order's before it gets here.
             result = self.bench.fulfil(
                 view.shipment_id,
                 self._cleaned(raw),
                 carrier,
                 same_parcel_as=same_parcel_as,
+                zip_confirmed=True,
             )
         except TrackingInUseError as error:
             return StationStep(Outcome.BAD_TRACKING, False, str(error), view=view)

@@ -15,6 +15,7 @@ from app.net.shopify import ShopifyClient, ShopifyConfig, open_client
 from app.net.tiktok import NotConfiguredError, TikTokConfig, TikTokShopClient
 from app.services.bench import Bench
 from app.services.sync_engine import Sleep, SyncEngine, SyncSettings
+from app.storage.secrets import CredentialStoreError
 from app.storage.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -47,10 +48,19 @@ def tiktok_factory(store: CredentialStore) -> Callable[[], TikTokShopClient]:
 
     def make() -> TikTokShopClient:
         client = TikTokShopClient(TikTokConfig.from_env(), store)
-        missing = client.missing_credentials()
+        try:
+            missing = client.missing_credentials()
+        except CredentialStoreError as error:
+            # No keyring on this PC (or it is locked): the station is simply
+            # not connected yet, which the status bar and Stores menu explain.
+            client.close()
+            raise NotConfiguredError(f"the keyring cannot be read ({error})") from None
         if missing:
             client.close()
-            raise NotConfiguredError(", ".join(missing) + " not set")
+            raise NotConfiguredError(
+                ", ".join(missing) + " not set (connect TikTok Shop in Stores > "
+                "Connect stores…, or `giveaway-desk credentials set NAME`)"
+            )
         return client
 
     return make

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
+from app.services.errors import StartupError
 from app.services.startup import Startup, start_bench
 from app.ui import errors, tasks, theme
 from app.ui.main_window import MainWindow
@@ -59,7 +60,12 @@ def run_desktop(*, data_dir: Path | None, demo: bool) -> int:
     reporter = errors.ErrorReporter()
     errors.install(reporter)
 
-    startup = start_bench(data_dir, demo=demo)
+    try:
+        startup = start_bench(data_dir, demo=demo)
+    except StartupError as error:
+        # Started from a menu there is no terminal to read the message in.
+        QMessageBox.critical(None, f"{APP_NAME} cannot start", str(error).capitalize())
+        raise
     window = MainWindow(startup.bench)
     reporter.set_parent_widget(window)
     _restore_geometry(window)

@@ -18,7 +18,7 @@ from app.services.dto import QueueRow
 from app.ui import theme
 
 DETECT = "Detect from number"
-CARRIERS = (DETECT, "USPS", "UPS", "FedEx", "DHL Express", "Amazon", "OnTrac", "Other")
+CARRIERS = (DETECT, "USPS", "UPS", "FedEx", "DHL Express", "Amazon", "OnTrac")
 
 
 class FulfilDialog(QDialog):

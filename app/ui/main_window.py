@@ -40,7 +40,12 @@ from app.domain.shipments import (
     ShipmentKind,
     ShipmentState,
 )
-from app.services.bench import Bench, BenchError, TrackingInUseError
+from app.services.bench import (
+    Bench,
+    BenchError,
+    TrackingInUseError,
+    ZipMismatchError,
+)
 from app.services.dto import FulfilResult, MatchResult, QueueColumn, QueueQuery
 from app.ui import tasks, theme
 from app.ui.detail_pane import DetailPane
@@ -471,20 +476,55 @@ class MainWindow(QMainWindow):
         tracking: str,
         carrier: str | None,
         same_parcel_as: int | None = None,
+        zip_confirmed: bool = False,
     ) -> None:
         def on_failure(error: BaseException) -> None:
             if isinstance(error, TrackingInUseError) and same_parcel_as is None:
                 self._ask_same_parcel(shipment_id, tracking, carrier, error)
+            elif isinstance(error, ZipMismatchError) and not zip_confirmed:
+                self._ask_zip(shipment_id, tracking, carrier, same_parcel_as, error)
             else:
                 self._on_action_failed(error)
 
         tasks.run_in_background(
             lambda: self.bench.fulfil(
-                shipment_id, tracking, carrier, same_parcel_as=same_parcel_as
+                shipment_id,
+                tracking,
+                carrier,
+                same_parcel_as=same_parcel_as,
+                zip_confirmed=zip_confirmed,
             ),
             self._on_fulfil_saved,
             on_failure,
         )
+
+    def _ask_zip(
+        self,
+        shipment_id: int,
+        tracking: str,
+        carrier: str | None,
+        same_parcel_as: int | None,
+        error: ZipMismatchError,
+    ) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Label ZIP is not the order's")
+        box.setText(f"{error}\n\nIs this the right label for this parcel?")
+        save = box.addButton("Save anyway (logged)", QMessageBox.ButtonRole.AcceptRole)
+        again = box.addButton("No, check the label", QMessageBox.ButtonRole.RejectRole)
+        # Enter must not save by accident: the safe answer is the default.
+        box.setDefaultButton(again)
+
+        def on_finished() -> None:
+            if box.clickedButton() is save:
+                self._save_fulfilment(
+                    shipment_id, tracking, carrier, same_parcel_as, zip_confirmed=True
+                )
+            else:
+                self._refuse(str(error))
+
+        box.finished.connect(on_finished)
+        self._open(box)
 
     def _ask_same_parcel(
         self,

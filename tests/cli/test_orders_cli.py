@@ -133,3 +133,52 @@ def test_the_installed_entry_point_runs_the_self_test(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Self-test passed." in result.stdout
     assert "catalog variants" in result.stdout
+
+
+def test_a_data_folder_that_cannot_be_used_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+
+    code, _, err = run(capsys, not_a_folder, "queue")
+
+    assert code == 2
+    assert f"the data folder {not_a_folder} cannot be used" in err
+    assert "Traceback" not in err
+
+
+def test_the_label_zip_must_be_checked_before_a_mismatch_is_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    sample_order = sample(order_id="579100000000000606", seller_sku="")
+    sample_order["recipient_address"]["postal_code"] = "54321"
+    orders = tmp_path / "orders.json"
+    orders.write_text(json.dumps([sample_order]))
+    run(capsys, data, "import-orders", str(orders))
+    from app.services.bench import Bench
+    from app.services.dto import CatalogItem
+
+    bench = Bench.open_path(data)
+    bench.upsert_catalog([CatalogItem(sku="GS-30", title="Glow Serum 30ml")])
+    bench.match(bench.find_shipment("579100000000000606"), "GS-30")
+    bench.close()
+    label = "420123459400100000000000123453"  # bench case C07: label ZIP 12345
+
+    code, _, err = run(
+        capsys, data, "fulfil", "579100000000000606", "--tracking", label
+    )
+    assert code == 1
+    assert "label ZIP does not match order" in err and "--zip-checked" in err
+
+    code, out, _ = run(
+        capsys,
+        data,
+        "fulfil",
+        "579100000000000606",
+        "--tracking",
+        label,
+        "--zip-checked",
+    )
+    assert code == 0 and "USPS 9400100000000000123453" in out

@@ -353,3 +353,31 @@ def test_a_line_added_to_a_matched_order_later_is_matched_by_its_key_or_waits(
     assert row.state is ShipmentState.UNMATCHED, "the new line has no SKU yet"
     lines = bench.detail(row.shipment_id).lines
     assert [line.matched_sku for line in lines] == ["GS-30", None]
+
+
+def test_a_number_no_carrier_recognises_needs_a_carrier_chosen_by_hand(
+    bench: Bench,
+) -> None:
+    bench.import_orders([sample(order_id="S1")], "test")
+    shipment_id = bench.find_shipment("S1")
+
+    with pytest.raises(BenchError, match="No carrier recognises 1Z999AA1012345678"):
+        bench.fulfil(shipment_id, "1Z999AA1012345678")  # bench case C22: digit lost
+    with pytest.raises(BenchError, match="do not know the carrier 'Pony Express'"):
+        bench.fulfil(shipment_id, "PX12345678", "Pony Express")
+    assert only_row(bench, "S1").state is ShipmentState.READY
+
+    result = bench.fulfil(shipment_id, "RM123456785GB", "Royal Mail")
+    assert result.carrier == "Royal Mail"
+
+
+def test_replacing_a_samples_own_sku_is_a_remap(bench: Bench) -> None:
+    bench.import_orders([sample(order_id="S1", seller_sku="CNDL-LAV-08")], "test")
+    shipment_id = bench.find_shipment("S1")
+
+    with pytest.raises(MappingConflictError, match="already matched to CNDL-LAV-08"):
+        bench.match(shipment_id, "GS-30")
+    assert only_row(bench, "S1").sku == "CNDL-LAV-08"
+
+    assert bench.match(shipment_id, "GS-30", remap=True).remapped_from == "CNDL-LAV-08"
+    assert only_row(bench, "S1").sku == "GS-30"
