@@ -19,7 +19,7 @@ from app.net.tiktok import TikTokShopClient
 from app.net.tiktok.affiliate import AffiliateClient
 from app.services.bench import Bench
 from app.services.credentials import CredentialsService
-from app.services.samples import Reviewer, ensure_demo_samples
+from app.services.samples import Reviewer
 from app.services.startup import Startup
 from app.services.sync_engine import SyncEngine
 from app.services.sync_setup import station_engine, tiktok_factory
@@ -70,9 +70,7 @@ def start_runtime(startup: Startup) -> Runtime:
     # only; a real station never loads them.
     from app.services.demo import demo_store_of
 
-    store = demo_store_of(startup.bench)
-    ensure_demo_samples(startup.bench, store, store.made_at)
-    shops = DemoShops(store)
+    shops = DemoShops(demo_store_of(startup.bench))
     engine = SyncEngine(
         startup.bench,
         tiktok=lambda: shops.services().tiktok_client(),

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import APP_NAME, __version__
 from app.services.bench import Bench
-from app.services.demo import ensure_demo_store
+from app.services.demo import demo_store_of, ensure_demo_store
 from app.services.errors import StartupError
 from app.services.logging_setup import configure_logging
 from app.storage.paths import AppFolders, resolve_folders
@@ -53,8 +53,18 @@ def start_bench(
             "writable, or choose another one with --data-dir."
         ) from error
     if demo:
-        ensure_demo_store(bench)
+        _ensure_demo(bench)
     return Startup(bench=bench, folders=folders, log_file=log_file, demo=demo)
+
+
+def _ensure_demo(bench: Bench) -> None:
+    """The demo store's orders and its creators' sample requests, made once."""
+    # Only the demo needs the samples service here; a real start skips loading it.
+    from app.services.samples import ensure_demo_samples
+
+    ensure_demo_store(bench)
+    store = demo_store_of(bench)
+    ensure_demo_samples(bench, store, store.made_at)
 
 
 def _folder_problem(folder: Path, error: OSError) -> str:

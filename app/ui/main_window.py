@@ -15,6 +15,7 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self._clock = clock or (lambda: datetime.now(UTC))
         self.active_dialog: MatchDialog | FulfilDialog | QMessageBox | None = None
         self.setWindowTitle(f"{APP_NAME} — packing bench")
-        self.resize(1600, 900)
+        self._fit_to_screen(1600, 900)
 
         self.model = QueueModel(bench, clock=self._clock, parent=self)
         self._build_actions()
@@ -147,6 +148,14 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.update_counts)
 
     # --- building -------------------------------------------------------------
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Start at ``width`` x ``height``, or smaller on a smaller screen."""
+        screen = QApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
 
     def _build_actions(self) -> None:
         self.match_action = self._action("&Match…", "Ctrl+M", self.open_match_dialog)
