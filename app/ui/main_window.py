@@ -368,12 +368,12 @@ class MainWindow(QMainWindow):
         counts = self.bench.counts()
         late = self.bench.late_count(self._clock())
         parts = [
-            f"{STATE_SHORT_LABELS[state]}: {counts[state]}"
+            f"{STATE_SHORT_LABELS[state]} {counts[state]}"
             for state in ShipmentState
             if state in OPEN_STATES
         ]
-        parts.append(f"LATE: {late}" if late else "Nothing late")
-        self.counts_label.setText("   ·   ".join(parts))
+        parts.append(f"LATE {late}" if late else "Nothing late")
+        self.counts_label.setText("  ·  ".join(parts))
 
     # --- scans ----------------------------------------------------------------
 

@@ -22,6 +22,8 @@ UPS = "1Z999AA10123456784"
 def open_window(qtbot, bench: Bench) -> MainWindow:
     window = MainWindow(bench, clock=lambda: DEMO_NOW)
     qtbot.addWidget(window)
+    # A bench monitor's size; the offscreen screen is smaller than any of them.
+    window.resize(1600, 900)
     window.show()
     activate(qtbot, window)
     return window
