@@ -136,7 +136,10 @@ class MainWindow(QMainWindow):
         self._detail_timer.setInterval(0)
         self._detail_timer.timeout.connect(self._show_selected_detail)
         self.model.query_changed.connect(self._on_model_query_changed)
-        self.model.refresh()
+        if self.model.loaded:
+            self._on_model_query_changed()  # setting up the sorted view loaded it
+        else:
+            self.model.refresh()
         self.search.setFocus()
 
         # Counting every state scans the whole table; do it after the first
@@ -238,8 +241,9 @@ class MainWindow(QMainWindow):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
-        table.setSortingEnabled(True)
+        # Indicator first: enabling sorting sorts by it, once, as the queue is.
         table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(theme.ROW_HEIGHT)

@@ -104,9 +104,15 @@ class QueueModel(QAbstractTableModel):
         self._query = QueueQuery()
         self._ids: list[int] = []
         self._rows: dict[int, QueueRow] = {}
+        self._loaded = False
         self._cells: dict[int, dict[int, list[Any]]] = {}
 
     # --- queries --------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """True once the ids of a query were read."""
+        return self._loaded
 
     @property
     def query(self) -> QueueQuery:
@@ -121,6 +127,7 @@ class QueueModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Re-read the ids and forget loaded rows (after any write)."""
         ids = self._source.queue_ids(self._query)
+        self._loaded = True
         self.beginResetModel()
         self._ids = ids
         self._rows = {}
@@ -215,6 +222,11 @@ class QueueModel(QAbstractTableModel):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         query = self._query
+        same = query.sort is COLUMNS[column][0] and query.descending == descending
+        if same and self._loaded:
+            # A view repeats the current order when it is set up; the ids are
+            # already in that order.
+            return
         self.set_query(
             QueueQuery(
                 text=query.text,
