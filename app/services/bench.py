@@ -214,8 +214,8 @@ class Bench:
     def detail(self, shipment_id: int) -> ShipmentDetail:
         """Everything about one shipment, for the detail pane."""
         with Session(self.engine) as session:
-            shipment = _shipment(session, shipment_id)
-            lines = _lines(session, shipment_id)
+            shipment = get_shipment(session, shipment_id)
+            lines = shipment_lines(session, shipment_id)
             titles = self._titles_of(session, {ln.matched_sku for ln in lines})
             history = session.exec(
                 select(AuditEntry)
@@ -310,7 +310,7 @@ class Bench:
         shipped keep the SKU they were shipped with.
         """
         with session_scope(self.engine) as session:
-            shipment = _shipment(session, shipment_id)
+            shipment = get_shipment(session, shipment_id)
             line = _pick_line_row(session, shipment, line_id)
             variant = _variant(session, sku)
             key = MappingKey(line.platform, line.product_id, line.sku_id)
@@ -417,7 +417,7 @@ class Bench:
         the parcel; the override is audited.
         """
         with session_scope(self.engine) as session:
-            shipment = _shipment(session, shipment_id)
+            shipment = get_shipment(session, shipment_id)
             _check_fulfillable(shipment)
             check = check_tracking_number(
                 tracking, carrier_hint=carrier, order_zip=shipment.postal_code or None
@@ -489,7 +489,7 @@ class Bench:
     def _queue_effects(
         self, session: Session, shipment: Shipment, fulfilment: Fulfilment
     ) -> tuple[str, ...]:
-        lines = _lines(session, shipment.id or 0)
+        lines = shipment_lines(session, shipment.id or 0)
         payload = json.dumps(
             {
                 "order_id": shipment.order_id,
@@ -605,7 +605,8 @@ def _fulfil_note(same_parcel_as: int | None, zip_warning: str | None) -> str:
     return "; ".join(notes)
 
 
-def _shipment(session: Session, shipment_id: int) -> Shipment:
+def get_shipment(session: Session, shipment_id: int) -> Shipment:
+    """The shipment with this id in ``session``, or :class:`NotFoundError`."""
     shipment = session.get(Shipment, shipment_id)
     if shipment is None:
         raise NotFoundError(f"No shipment with id {shipment_id}.")
@@ -625,7 +626,8 @@ def _shipment_by_order(session: Session, order_id: str) -> Shipment:
     return shipment
 
 
-def _lines(session: Session, shipment_id: int) -> list[ShipmentLine]:
+def shipment_lines(session: Session, shipment_id: int) -> list[ShipmentLine]:
+    """A shipment's lines, in the order they were imported."""
     return list(
         session.exec(
             select(ShipmentLine)
@@ -670,7 +672,7 @@ def _pick_line(detail: ShipmentDetail, line_id: str | None) -> LineView:
 def _pick_line_row(
     session: Session, shipment: Shipment, line_id: str | None
 ) -> ShipmentLine:
-    lines = _lines(session, shipment.id or 0)
+    lines = shipment_lines(session, shipment.id or 0)
     if line_id is not None:
         for line in lines:
             if line.line_id == line_id:

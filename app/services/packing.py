@@ -46,7 +46,14 @@ from app.domain.scanning.recognise import (
 from app.domain.shipments import STATE_LABELS, ShipmentKind, ShipmentState
 from app.domain.tracking import TrackingCheck, check_tracking_number
 from app.services import audit
-from app.services.bench import Bench, BenchError, NotFoundError, TrackingInUseError
+from app.services.bench import (
+    Bench,
+    BenchError,
+    NotFoundError,
+    TrackingInUseError,
+    get_shipment,
+    shipment_lines,
+)
 from app.services.campaigns import CampaignService
 from app.services.dto import FulfilResult
 from app.services.importer import PLATFORM
@@ -207,8 +214,8 @@ class PackingService:
     def view(self, shipment_id: int) -> PackView:
         """The order as the pack station shows it."""
         with Session(self.bench.engine) as session:
-            shipment = _get_shipment(session, shipment_id)
-            lines = _lines(session, shipment_id)
+            shipment = get_shipment(session, shipment_id)
+            lines = shipment_lines(session, shipment_id)
             variants = _variants_of(session, lines)
             return _view(shipment, lines, variants)
 
@@ -549,8 +556,8 @@ class PackingService:
         if not supervisor or not reason:
             raise BenchError("A supervisor's name and a reason are both required.")
         with session_scope(self.bench.engine) as session:
-            shipment = _get_shipment(session, shipment_id)
-            lines = _lines(session, shipment_id)
+            shipment = get_shipment(session, shipment_id)
+            lines = shipment_lines(session, shipment_id)
             variants = _variants_of(session, lines)
             refusal = _check_packable(shipment, lines, variants)
             if refusal is not None:
@@ -600,7 +607,7 @@ class PackingService:
     ) -> tuple[TrackingCheck, PendingTracking | None]:
         """Check a tracking scan without saving: verdict, and what needs confirming."""
         with Session(self.bench.engine) as session:
-            shipment = _get_shipment(session, shipment_id)
+            shipment = get_shipment(session, shipment_id)
             check = check_tracking_number(
                 self._cleaned(raw),
                 carrier_hint=carrier,
@@ -719,8 +726,8 @@ def _find_order(session: Session, code: str) -> int | None:
 def _load(
     session: Session, shipment_id: int
 ) -> tuple[Shipment, list[ShipmentLine], dict[str, CatalogVariant]]:
-    shipment = _get_shipment(session, shipment_id)
-    lines = _lines(session, shipment_id)
+    shipment = get_shipment(session, shipment_id)
+    lines = shipment_lines(session, shipment_id)
     return shipment, lines, _variants_of(session, lines)
 
 
@@ -747,23 +754,6 @@ def _needs_confirmation(
     if pending.warnings and not confirmed:
         return "Check before saving: " + "; ".join(pending.warnings) + "."
     return None
-
-
-def _get_shipment(session: Session, shipment_id: int) -> Shipment:
-    shipment = session.get(Shipment, shipment_id)
-    if shipment is None:
-        raise NotFoundError(f"No shipment with id {shipment_id}.")
-    return shipment
-
-
-def _lines(session: Session, shipment_id: int) -> list[ShipmentLine]:
-    return list(
-        session.exec(
-            select(ShipmentLine)
-            .where(ShipmentLine.shipment_id == shipment_id)
-            .order_by(ShipmentLine.id)  # type: ignore[arg-type]
-        )
-    )
 
 
 def _variants_of(

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,73 +27,31 @@ from PySide6.QtWidgets import (
 from app.domain.matching import CatalogEntry, Suggestion
 from app.services.dto import LineView
 from app.ui import theme
-
-_AnyIndex = QModelIndex | QPersistentModelIndex
+from app.ui.list_model import ListTableModel
 
 SkuRole = Qt.ItemDataRole.UserRole + 1
 """The SKU of a candidate row (``str``)."""
 
 
-class CandidateModel(QAbstractTableModel):
+class CandidateModel(ListTableModel[Suggestion]):
     """Candidate SKUs: the suggestions first, or the catalog filtered by text."""
 
     HEADERS = ("SKU", "Title", "Why")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Suggestion] = []
-
     def set_candidates(self, rows: list[Suggestion]) -> None:
         """Replace the listed candidates."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_rows(rows)
 
     def candidate(self, row: int) -> Suggestion | None:
         """The candidate on ``row``."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_value(row)
 
-    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        candidate = self.candidate(index.row())
-        if candidate is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == 0:
-                return candidate.sku
-            if index.column() == 1:
-                return candidate.title
-            if index.column() == 2:
-                return _why(candidate)
+    def cell(self, value: Suggestion, column: int, role: int) -> Any:
         if role == SkuRole:
-            return candidate.sku
-        return None
+            return value.sku
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (value.sku, value.title, _why(value))[column]
 
 
 def _why(candidate: Suggestion) -> str:

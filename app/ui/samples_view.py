@@ -10,7 +10,7 @@ import (database writes) run in the background helper.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -73,6 +72,7 @@ from app.services.samples_csv import (
     read_table,
 )
 from app.ui import tasks, theme
+from app.ui.list_model import ListTableModel
 
 logger = logging.getLogger(__name__)
 
@@ -94,62 +94,32 @@ PREVIEW_ROWS = 5
 NO_COLUMN = "(not in the file)"
 
 
-class SamplesModel(QAbstractTableModel):
+class SamplesModel(ListTableModel[SampleRow]):
     """Every sample request and sample order; a short list, loaded whole."""
+
+    HEADERS = COLUMNS
 
     def __init__(
         self, clock: Callable[[], datetime], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._rows: list[SampleRow] = []
         self._clock = clock
-
-    def set_rows(self, rows: Sequence[SampleRow]) -> None:
-        """Replace the listed samples."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def sample(self, row: int) -> SampleRow | None:
         """The sample on ``row`` (source-model row), if there is one."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_value(row)
 
-    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        sample = self.sample(index.row())
-        if sample is None:
-            return None
+    def cell(self, value: SampleRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(sample, index.column())
+            return self._text(value, column)
         if role == ApplicationIdRole:
-            return sample.application_id
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
-            if sample.is_open and _is_late(sample, self._clock()):
+            return value.application_id
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            if value.is_open and _is_late(value, self._clock()):
                 return QBrush(QColor(theme.LATE_COLOUR))
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return _deadline_tooltip(sample)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return _deadline_tooltip(value)
         return None
 
     def _text(self, sample: SampleRow, column: int) -> str:

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 from app.services.outbox import OutboxView
 from app.services.sync_engine import DrainReport, PullReport, SyncStatus
 from app.ui import tasks, theme
+from app.ui.list_model import ListTableModel
 
 logger = logging.getLogger(__name__)
 
@@ -214,60 +214,24 @@ class SyncStatusLabel(QLabel):
 # --- the panel ------------------------------------------------------------------
 
 
-class OutboxModel(QAbstractTableModel):
+class OutboxModel(ListTableModel[OutboxView]):
     """Outbox entries as a table (a small, fully loaded list)."""
 
     HEADERS = ("Order", "Effect", "Status", "Tries", "Next try", "Reason")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[OutboxView] = []
-
     def set_entries(self, rows: list[OutboxView]) -> None:
         """Replace the listed entries."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_rows(rows)
 
     def entry(self, row: int) -> OutboxView | None:
         """The entry on ``row``."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_value(row)
 
-    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self.entry(index.row())
-        if entry is None:
-            return None
+    def cell(self, value: OutboxView, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(entry, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
-            return entry.last_error or None
+            return _cell(value, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+            return value.last_error or None
         return None
 
 
