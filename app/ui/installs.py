@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout
 
@@ -18,9 +20,22 @@ from app.ui.setup_wizard import install_setup_wizard
 from app.ui.sync_panel import SyncInstall, install_sync
 
 
+@dataclass(frozen=True, slots=True)
+class Installed:
+    """What :func:`install_everything` set up that lives beyond the window."""
+
+    scanner: ScanEventFilter
+    sync: SyncInstall
+
+    def remove(self) -> None:
+        """Stop the sync rounds and take the scanner filter off the application."""
+        self.sync.controller.stop()
+        self.scanner.uninstall()
+
+
 def install_everything(
     window: MainWindow, runtime: Runtime, *, sync_interval_ms: int | None = None
-) -> SyncInstall:
+) -> Installed:
     """The scanner, the pack station, samples, reports, store set-up and sync."""
     app = QApplication.instance()
     scanner = ScanEventFilter(StationSettings.usb(), parent=app)
@@ -33,12 +48,13 @@ def install_everything(
     install_setup_wizard(window, lambda: ConnectionsService(runtime.credentials))
     install_keyring_notice(window, lambda: runtime.credentials)
     outage = runtime.demo.set_outage if runtime.demo is not None else None
-    return install_sync(
+    sync = install_sync(
         window,
         runtime.engine,
         set_outage=outage,
         **({"interval_ms": sync_interval_ms} if sync_interval_ms else {}),
     )
+    return Installed(scanner, sync)
 
 
 def install_scanner_check(window: MainWindow, scanner: ScanEventFilter) -> QAction:
