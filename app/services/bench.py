@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.domain.carriers import DEFAULT_CHANNEL_NAMES, KNOWN_CARRIERS, carrier_for_name
 from app.domain.matching import (
@@ -221,7 +221,7 @@ class Bench:
                 select(AuditEntry)
                 .where(AuditEntry.entity == "shipment")
                 .where(AuditEntry.entity_id == shipment.order_id)
-                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined, union-attr]
+                .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
             ).all()
             return ShipmentDetail(
                 row=_row_of(shipment),
@@ -366,7 +366,7 @@ class Bench:
             .where(ShipmentLine.platform == key.platform)
             .where(ShipmentLine.product_id == key.product_id)
             .where(ShipmentLine.sku_id == key.sku_id)
-            .where(Shipment.state.in_([s.value for s in MATCHABLE_STATES]))  # type: ignore[attr-defined]
+            .where(col(Shipment.state).in_([s.value for s in MATCHABLE_STATES]))
         ).all()
 
         touched: dict[int, Shipment] = {}
